@@ -1,0 +1,39 @@
+# Warnings, floating-point contraction, and the per-ISA kernel folders.
+#
+# The baseline binary runs on any x86-64 or AArch64 CPU: ISA flags apply only
+# to the files of kernels/<isa>/, and the dispatch table decides at run time
+# whether they may be called. -ffp-contract=off everywhere: the compiler never
+# fuses a*b+c on its own, so the scalar reference gives the same bits on every
+# machine and every FMA is one a kernel asked for.
+
+add_compile_options(-Wall -Wextra -ffp-contract=off)
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  set(CNN_ARCH_X86_64 ON)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  set(CNN_ARCH_AARCH64 ON)
+endif()
+
+# Flags per ISA folder; -mno-* keeps a higher ISA from leaking into a lower one.
+set(CNN_FLAGS_AVX2 -mavx2 -mfma -mf16c -mno-avx512f)
+set(CNN_FLAGS_AVX512 -mavx512f -mavx512vl -mavx512dq -mavx512bw -mavx2 -mfma)
+set(CNN_FLAGS_NEON "")
+
+function(cnn_add_isa_kernels target)
+  set(isas)
+  if(CNN_ARCH_X86_64)
+    list(APPEND isas AVX2 AVX512)
+  elseif(CNN_ARCH_AARCH64)
+    list(APPEND isas NEON)
+  endif()
+  foreach(isa IN LISTS isas)
+    string(TOLOWER ${isa} dir)
+    file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/kernels/${dir}/*.c)
+    if(sources)
+      target_sources(${target} PRIVATE ${sources})
+      set_source_files_properties(${sources} PROPERTIES
+        COMPILE_OPTIONS "${CNN_FLAGS_${isa}}")
+      target_compile_definitions(${target} PUBLIC CNN_HAVE_${isa}=1)
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,15 @@
+/* Internal: the GEMM driver used by every layer.
+ *   C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T,
+ * op(A) M x K with row stride lda, op(B) K x N with ldb, C M x N with ldc.
+ * beta == 0 never reads C. Runs on the context's kernels and threads. */
+#ifndef CNN_GEMM_GEMM_H
+#define CNN_GEMM_GEMM_H
+
+#include <stddef.h>
+#include "cnn/runtime.h"
+
+void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
+               size_t k, float alpha, const float *a, size_t lda, const float *b,
+               size_t ldb, float beta, float *c, size_t ldc);
+
+#endif

@@ -1,0 +1,26 @@
+#include <threads.h>
+
+#include "kernels/ukernels.h"
+
+static struct cnn_kernels tables[CNN_ISA_COUNT];
+static int usable[CNN_ISA_COUNT];
+static once_flag tables_once = ONCE_FLAG_INIT;
+
+static void fill_scalar(struct cnn_kernels *k) {
+  k->isa = CNN_ISA_SCALAR;
+  k->gemm_mr = CNN_SCALAR_GEMM_MR;
+  k->gemm_nr = CNN_SCALAR_GEMM_NR;
+  k->gemm = cnn_f32_gemm_ukernel_4x4__scalar;
+  k->gemm_name = "cnn_f32_gemm_ukernel_4x4__scalar";
+}
+
+static void build_tables(void) {
+  for (int isa = 0; isa < CNN_ISA_COUNT; isa++) fill_scalar(&tables[isa]);
+  usable[CNN_ISA_SCALAR] = 1;
+}
+
+const struct cnn_kernels *cnn_kernels_for(cnn_isa isa) {
+  if ((unsigned)isa >= CNN_ISA_COUNT) return NULL;
+  call_once(&tables_once, build_tables);
+  return usable[isa] ? &tables[isa] : NULL;
+}
