@@ -1,0 +1,33 @@
+/* Internal: the convolution drivers behind the Conv2d layer.
+ * Plain NCHW in and out (filters KCRS); the layer has validated shapes, so
+ * the drivers only compute. Gradients are overwritten. Work buffers come
+ * from the context's scratch memory. */
+#ifndef CNN_CONV_CONV_H
+#define CNN_CONV_CONV_H
+
+#include "cnn/runtime.h"
+#include "cnn/status.h"
+
+struct cnn_conv_problem {
+  int n, c, h, w;         /* input */
+  int k, r, s;            /* filters */
+  int stride_h, stride_w;
+  int pad_h, pad_w;
+  int oh, ow;             /* output, from cnn_conv2d_output_size */
+};
+
+/* y = x (*) w + bias; bias may be NULL. */
+cnn_status cnn_conv_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
+                            const float *x, const float *w, const float *bias,
+                            float *y);
+/* dx = dy (*)^T w */
+cnn_status cnn_conv_backward_data(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                  const float *dy, const float *w, float *dx);
+/* dw = sum over the batch of dy x^T; dbias = sum of dy per filter (dbias may
+ * be NULL). */
+cnn_status cnn_conv_backward_weights(cnn_context *ctx,
+                                     const struct cnn_conv_problem *p,
+                                     const float *x, const float *dy, float *dw,
+                                     float *dbias);
+
+#endif
