@@ -22,7 +22,7 @@ static int is_pointwise(const struct cnn_conv_problem *p) {
 
 /* Threads across the batch: never more than images, so each has work. */
 static int batch_threads(const cnn_context *ctx, const struct cnn_conv_problem *p) {
-  return ctx->num_threads < p->n ? ctx->num_threads : p->n;
+  return cnn_team_size(ctx->num_threads < p->n ? ctx->num_threads : p->n);
 }
 
 struct geometry {

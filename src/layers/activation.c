@@ -42,8 +42,7 @@ cnn_status cnn_activation_forward(cnn_context *ctx, cnn_activation act,
   CNN_TRY(cnn_check_tensor(fn, "x", x));
   CNN_TRY(cnn_check_shape(fn, "y", y, x->n, x->c, x->h, x->w));
   const size_t count = cnn_tensor_numel(x);
-  const int threads = cnn_layer_threads(ctx, count);
-  CNN_OMP(parallel for num_threads(threads) if (threads > 1) schedule(static))
+  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, count)) schedule(static))
   for (size_t i = 0; i < count; i++) y->data[i] = activate(act, x->data[i]);
   return CNN_STATUS_OK;
 }
@@ -58,8 +57,7 @@ cnn_status cnn_activation_backward(cnn_context *ctx, cnn_activation act,
   CNN_TRY(cnn_check_shape(fn, "dy", dy, y->n, y->c, y->h, y->w));
   CNN_TRY(cnn_check_shape(fn, "dx", dx, y->n, y->c, y->h, y->w));
   const size_t count = cnn_tensor_numel(y);
-  const int threads = cnn_layer_threads(ctx, count);
-  CNN_OMP(parallel for num_threads(threads) if (threads > 1) schedule(static))
+  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, count)) schedule(static))
   for (size_t i = 0; i < count; i++)
     dx->data[i] = dy->data[i] * derivative(act, y->data[i]);
   return CNN_STATUS_OK;
