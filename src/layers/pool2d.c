@@ -52,8 +52,8 @@ cnn_status cnn_pool2d_forward(cnn_context *ctx, const cnn_tensor *x,
       desc->kind == CNN_POOL_MAX ? ctx->kernels->maxpool : ctx->kernels->avgpool;
   const int planes = x->n * x->c;
   const size_t in_plane = (size_t)p.h * p.w, out_plane = (size_t)p.oh * p.ow;
-  const size_t work = cnn_tensor_numel(x);
-  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, work)) schedule(static))
+  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, planes * in_plane))
+              schedule(static))
   for (int i = 0; i < planes; i++)
     kernel(&p, x->data + (size_t)i * in_plane, y->data + (size_t)i * out_plane);
   return CNN_STATUS_OK;
@@ -74,8 +74,8 @@ cnn_status cnn_pool2d_backward(cnn_context *ctx, const cnn_tensor *x,
                                                  : ctx->kernels->avgpool_bwd;
   const int planes = x->n * x->c;
   const size_t in_plane = (size_t)p.h * p.w, out_plane = (size_t)p.oh * p.ow;
-  const size_t work = cnn_tensor_numel(x);
-  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, work)) schedule(static))
+  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, planes * in_plane))
+              schedule(static))
   for (int i = 0; i < planes; i++)
     kernel(&p, x->data + (size_t)i * in_plane, dy->data + (size_t)i * out_plane,
            dx->data + (size_t)i * in_plane);
