@@ -19,6 +19,12 @@ static void fill_scalar(struct cnn_kernels *k) {
   k->gemm_pack_a = cnn_f32_gemm_pack__scalar;
   k->gemm_pack_b = cnn_f32_gemm_pack__scalar;
   k->gemm_name = "cnn_f32_gemm_ukernel_4x4__scalar";
+  k->im2col = cnn_f32_im2col_ukernel__scalar;
+  k->col2im = cnn_f32_col2im_ukernel__scalar;
+  k->maxpool = cnn_f32_maxpool_ukernel__scalar;
+  k->maxpool_bwd = cnn_f32_maxpool_bwd_ukernel__scalar;
+  k->avgpool = cnn_f32_avgpool_ukernel__scalar;
+  k->avgpool_bwd = cnn_f32_avgpool_bwd_ukernel__scalar;
 }
 
 /* The direct-convolution kernels of every ISA this build compiled, from
