@@ -4,15 +4,13 @@
  * to a fresh directory under the current one. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cnn/data.h"
 #include "io/crc32.h"
 #include "runtime/memory.h"
 #include "testutil.h"
 
-static char dir[64];
+static const char *dir;
 static char paths[64][128];
 static int num_paths;
 
@@ -20,11 +18,7 @@ static int num_paths;
 static const char *write_file(const char *name, const void *data, size_t n) {
   char *path = paths[num_paths++];
   snprintf(path, sizeof paths[0], "%s/%s", dir, name);
-  FILE *fp = fopen(path, "wb");
-  if (!fp || fwrite(data, 1, n, fp) != n || fclose(fp) != 0) {
-    fprintf(stderr, "cannot write %s\n", path);
-    exit(1);
-  }
+  test_write_file(path, data, n);
   return path;
 }
 
@@ -56,21 +50,6 @@ static size_t gzip_stored(const uint8_t *data, size_t n, uint8_t *out) {
   for (int i = 0; i < 4; i++) out[at++] = (uint8_t)(crc >> 8 * i);
   for (int i = 0; i < 4; i++) out[at++] = (uint8_t)(size >> 8 * i);
   return at;
-}
-
-static uint8_t *read_whole(const char *path, size_t *n) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(1);
-  }
-  fseek(fp, 0, SEEK_END);
-  *n = (size_t)ftell(fp);
-  rewind(fp);
-  uint8_t *data = malloc(*n);
-  if (fread(data, 1, *n, fp) != *n) exit(1);
-  fclose(fp);
-  return data;
 }
 
 static void test_subset(void) {
@@ -239,7 +218,7 @@ static void test_bad_files(void) {
   expect_failure(write_file("bad-crc.gz", gz, gz_size), labels, CNN_STATUS_BAD_FORMAT,
                  "corrupt gzip data");
   size_t subset_size;
-  uint8_t *subset = read_whole(CNN_TEST_DATA_DIR "/mnist-subset/train-images-idx3-ubyte.gz",
+  uint8_t *subset = test_read_file(CNN_TEST_DATA_DIR "/mnist-subset/train-images-idx3-ubyte.gz",
                                &subset_size);
   const char *subset_labels = CNN_TEST_DATA_DIR "/mnist-subset/train-labels-idx1-ubyte.gz";
   expect_failure(write_file("cut.gz", subset, subset_size / 2), subset_labels,
@@ -251,14 +230,9 @@ static void test_bad_files(void) {
 }
 
 int main(void) {
-  snprintf(dir, sizeof dir, "test_idx.XXXXXX");
-  if (!mkdtemp(dir)) {
-    perror("mkdtemp");
-    return 1;
-  }
+  dir = test_temp_dir("test_idx");
   test_subset();
   test_bad_files();
-  for (int i = 0; i < num_paths; i++) unlink(paths[i]);
-  rmdir(dir);
+  test_remove_dir(dir);
   return test_finish("test_idx");
 }
