@@ -111,7 +111,7 @@ static void run_gemm(const struct wgrad_job *job, const float *planes, const flo
         for (size_t o = 0; o < kc; o++) th->packed_b[o * nr + j] = row[o];
       }
       for (size_t m0 = 0; m0 < job->k_pad; m0 += mr)
-        k->conv_direct(mr, kc, th->packed_a + m0 * kc, th->packed_b, job->panel_rows,
+        k->conv_direct(mr, nr, kc, th->packed_a + m0 * kc, th->packed_b, job->panel_rows,
                        out + m0 * job->kd_pad + pp * nr, job->kd_pad, accumulate || o0 > 0);
     }
   }
