@@ -16,16 +16,47 @@
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
  *                  + sum_{p<k} a[p*MR + i] * b[p*NR + j]
  * a: the packed A panel, MR values per k step; b: the packed B panel, NR
- * values per k step; both 64-byte aligned. k >= 1. With accumulate == 0 the
- * kernel never reads C (it may hold NaN). Partial tiles are the driver's job. */
+ * values per k step; both 64-byte aligned, and a kernel reads exactly k*MR
+ * and k*NR values of them (never past the end). k >= 1. C is addressed with
+ * the row stride ldc (elements) and needs no alignment.
+ * - With accumulate == 0 the kernel never reads C (it may hold NaN).
+ * - With accumulate != 0 the finished sum is added to C once, at the end
+ *   (C + sum, not C summed into step by step), so a tile the driver computes
+ *   into a temporary and adds itself gives the same bits.
+ * - MR x NR is the whole tile: partial tiles are the driver's job (it
+ *   computes them into an aligned temporary tile and copies the valid part).
+ * Every kernel is listed once in kernels/f32_gemm.inc with its tile and its
+ * scalar twin (same tile, plain C, products rounded before each add). */
 typedef void (*cnn_f32_gemm_ukernel_fn)(size_t k, const float *a, const float *b,
                                         float *c, size_t ldc, int accumulate);
 
-/* The scalar twin, of the same signature as every ISA's kernel. */
-#define CNN_SCALAR_GEMM_MR 4
-#define CNN_SCALAR_GEMM_NR 4
-void cnn_f32_gemm_ukernel_4x4__scalar(size_t k, const float *a, const float *b,
-                                      float *c, size_t ldc, int accumulate);
+/* Largest tile of any kernel: the driver's temporary edge tile holds this. */
+#define CNN_F32_GEMM_MAX_MR 16
+#define CNN_F32_GEMM_MAX_NR 32
+
+/* Packing of one operand into panels of `width` lines (MR for A, NR for B):
+ * element (t, p) of the operand (line t < count, depth p < k) is read at
+ * src[t*line_stride + p*k_stride], multiplied by scale, and written to
+ *   dst[(t / width) * k * width + p * width + t % width],
+ * lines past count in the last panel are zero, so kernels always see full
+ * panels. dst is 64-byte aligned with room for ceil(count/width)*width*k
+ * values. A (i, p) packs with width MR; B (p, j) with width NR, its columns
+ * being the lines. */
+typedef void (*cnn_f32_gemm_pack_fn)(size_t width, size_t count, size_t k,
+                                     const float *src, size_t line_stride,
+                                     size_t k_stride, float scale, float *dst);
+void cnn_f32_gemm_pack__scalar(size_t width, size_t count, size_t k,
+                               const float *src, size_t line_stride,
+                               size_t k_stride, float scale, float *dst);
+
+/* Declarations of every kernel and its scalar twin, from the register list. */
+#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr)                        \
+  void name(size_t k, const float *a, const float *b, float *c, size_t ldc, \
+            int accumulate);                                                \
+  void twin(size_t k, const float *a, const float *b, float *c, size_t ldc, \
+            int accumulate);
+#include "kernels/f32_gemm.inc"
+#undef CNN_F32_GEMM_UKERNEL
 
 /* The reference GEMM, the oracle for every faster path:
  *   C = alpha * op(A) * op(B) + beta * C, op(X) = X or X^T,
@@ -34,6 +65,89 @@ void cnn_f32_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                       float alpha, const float *a, size_t lda, const float *b,
                       size_t ldb, float beta, float *c, size_t ldc);
 
+/* --------------------------------------------------- conv geometry ---
+ * One convolution problem, shared by the kernels below and the drivers of
+ * src/conv/: input N x C x H x W, filters K x C x R x S, output
+ * N x K x OH x OW with OH = (H + 2*pad_h - R) / stride_h + 1 (likewise OW).
+ * Zero padding on both sides of each axis. */
+struct cnn_conv_problem {
+  int n, c, h, w;         /* input */
+  int k, r, s;            /* filters */
+  int stride_h, stride_w;
+  int pad_h, pad_w;
+  int oh, ow;             /* output */
+};
+
+/* ------------------------------------------------------ im2col/col2im ---
+ * Over ONE image (the problem's n is ignored). The column matrix has
+ * C*R*S rows and OH*OW columns, row-major:
+ *   col[((c*R + r)*S + s) * OH*OW + oy*OW + ox]
+ *     = x[(c*H + iy)*W + ix],  iy = oy*stride_h - pad_h + r,
+ *                              ix = ox*stride_w - pad_w + s,
+ * and 0 where (iy, ix) falls in the padding. col2im is its adjoint: it
+ * overwrites x with the sum, over every column entry, of the entry added at
+ * the pixel it was read from (padding entries are dropped). */
+typedef void (*cnn_f32_im2col_ukernel_fn)(const struct cnn_conv_problem *p,
+                                          const float *x, float *col);
+typedef void (*cnn_f32_col2im_ukernel_fn)(const struct cnn_conv_problem *p,
+                                          const float *col, float *x);
+void cnn_f32_im2col_ukernel__scalar(const struct cnn_conv_problem *p,
+                                    const float *x, float *col);
+void cnn_f32_col2im_ukernel__scalar(const struct cnn_conv_problem *p,
+                                    const float *col, float *x);
+
+/* ----------------------------------------------- direct convolution ---
+ * The 7-loop references over the whole batch, the oracle for every faster
+ * convolution path. NCHW data, KCRS filters; outputs are overwritten.
+ *   fwd:          y[n,k,oy,ox] = bias[k] + sum_{c,r,s} x[n,c,iy,ix] * w[k,c,r,s]
+ *   bwd_data:     dx[n,c,iy,ix] = sum over the (k,oy,ox,r,s) that read it of
+ *                                 dy[n,k,oy,ox] * w[k,c,r,s]
+ *   bwd_weights:  dw[k,c,r,s] = sum_{n,oy,ox} dy[n,k,oy,ox] * x[n,c,iy,ix],
+ *                 dbias[k] = sum_{n,oy,ox} dy[n,k,oy,ox]
+ * with iy = oy*stride_h - pad_h + r, ix = ox*stride_w - pad_w + s; padding
+ * reads as 0. bias and dbias may be NULL. */
+void cnn_f32_conv_fwd_ref(const struct cnn_conv_problem *p, const float *x,
+                          const float *w, const float *bias, float *y);
+void cnn_f32_conv_bwd_data_ref(const struct cnn_conv_problem *p, const float *dy,
+                               const float *w, float *dx);
+void cnn_f32_conv_bwd_weights_ref(const struct cnn_conv_problem *p, const float *x,
+                                  const float *dy, float *dw, float *dbias);
+
+/* ------------------------------------------------------------ pooling ---
+ * Over ONE plane: x is H x W, y and dy are OH x OW, dx is H x W, all
+ * row-major and contiguous. Windows start at oy*stride_h - pad_h (likewise
+ * x); pad < window, so every window holds at least one real pixel.
+ *   max: y = the largest real pixel of the window (padding is ignored);
+ *        backward adds dy to the FIRST largest pixel in row-major order.
+ *   avg: y = sum of the window's real pixels / (window_h * window_w)
+ *        (padding counts as zeros); backward spreads dy / (window_h*window_w)
+ *        over the real pixels.
+ * Backward kernels overwrite dx. */
+struct cnn_pool_problem {
+  int h, w;               /* input plane */
+  int window_h, window_w;
+  int stride_h, stride_w;
+  int pad_h, pad_w;
+  int oh, ow;             /* output plane */
+};
+
+typedef void (*cnn_f32_pool_fwd_ukernel_fn)(const struct cnn_pool_problem *p,
+                                            const float *x, float *y);
+/* x is only read by max pooling (avg receives it too, and ignores it). */
+typedef void (*cnn_f32_pool_bwd_ukernel_fn)(const struct cnn_pool_problem *p,
+                                            const float *x, const float *dy,
+                                            float *dx);
+void cnn_f32_maxpool_ukernel__scalar(const struct cnn_pool_problem *p,
+                                     const float *x, float *y);
+void cnn_f32_maxpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
+                                         const float *x, const float *dy,
+                                         float *dx);
+void cnn_f32_avgpool_ukernel__scalar(const struct cnn_pool_problem *p,
+                                     const float *x, float *y);
+void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
+                                         const float *x, const float *dy,
+                                         float *dx);
+
 /* ---------------------------------------------------------- the table ---
  * Every slot is filled with its scalar kernel first, then overridden by the
  * ISA's own kernels, so no slot is ever NULL. */
@@ -41,7 +155,12 @@ struct cnn_kernels {
   cnn_isa isa;
   int gemm_mr, gemm_nr;
   cnn_f32_gemm_ukernel_fn gemm;
+  cnn_f32_gemm_pack_fn gemm_pack_a, gemm_pack_b;
   const char *gemm_name;
+  cnn_f32_im2col_ukernel_fn im2col;
+  cnn_f32_col2im_ukernel_fn col2im;
+  cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;
+  cnn_f32_pool_bwd_ukernel_fn maxpool_bwd, avgpool_bwd;
 };
 
 /* The table for isa, or NULL when this build or CPU cannot run it. */

@@ -1,7 +1,10 @@
 #include "testutil.h"
 
+#include <ftw.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int test_checks, test_failures;
 
@@ -72,4 +75,43 @@ int test_equal(const char *what, const float *got, const float *want, size_t n) 
 int test_finish(const char *name) {
   printf("%s: %d passed, %d failed\n", name, test_checks - test_failures, test_failures);
   return test_failures ? 1 : 0;
+}
+
+const char *test_temp_dir(const char *prefix) {
+  static char dir[256];
+  snprintf(dir, sizeof dir, "%s.XXXXXX", prefix);
+  if (!mkdtemp(dir)) {
+    perror(dir);
+    exit(1);
+  }
+  return dir;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st, (void)type, (void)ftw;
+  return remove(path);
+}
+
+void test_remove_dir(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+void test_write_file(const char *path, const void *data, size_t n) {
+  FILE *fp = fopen(path, "wb");
+  if (!fp || fwrite(data, 1, n, fp) != n || fclose(fp) != 0) {
+    perror(path);
+    exit(1);
+  }
+}
+
+uint8_t *test_read_file(const char *path, size_t *n) {
+  FILE *fp = fopen(path, "rb");
+  long size = -1;
+  if (fp && fseek(fp, 0, SEEK_END) == 0) size = ftell(fp);
+  uint8_t *data = size >= 0 ? malloc((size_t)size + 1) : NULL;
+  if (!data || fseek(fp, 0, SEEK_SET) != 0 || fread(data, 1, (size_t)size, fp) != (size_t)size) {
+    perror(path);
+    exit(1);
+  }
+  fclose(fp);
+  *n = (size_t)size;
+  return data;
 }

@@ -62,4 +62,14 @@ int test_equal(const char *what, const float *got, const float *want, size_t n);
 /* Prints "name: N passed, N failed" and returns the exit code. */
 int test_finish(const char *name);
 
+/* Files for tests that read or write them. test_temp_dir creates a fresh
+ * directory "<prefix>.XXXXXX" under the current one (the build tree when run
+ * by CTest) and returns its name; test_remove_dir deletes it and everything
+ * in it. test_write_file and test_read_file exit(1) on failure; the buffer
+ * test_read_file returns is released with free(). */
+const char *test_temp_dir(const char *prefix);
+void test_remove_dir(const char *dir);
+void test_write_file(const char *path, const void *data, size_t n);
+uint8_t *test_read_file(const char *path, size_t *n);
+
 #endif

@@ -6,6 +6,9 @@
 #include "cnn/tensor.h"
 #include "cnn/runtime.h"
 #include "cnn/layers.h"
+#include "cnn/data.h"
+#include "cnn/checkpoint.h"
+#include "cnn/image.h"
 
 #define CNN_VERSION_MAJOR 0
 #define CNN_VERSION_MINOR 1

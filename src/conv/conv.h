@@ -7,14 +7,7 @@
 
 #include "cnn/runtime.h"
 #include "cnn/status.h"
-
-struct cnn_conv_problem {
-  int n, c, h, w;         /* input */
-  int k, r, s;            /* filters */
-  int stride_h, stride_w;
-  int pad_h, pad_w;
-  int oh, ow;             /* output, from cnn_conv2d_output_size */
-};
+#include "kernels/ukernels.h" /* struct cnn_conv_problem */
 
 /* y = x (*) w + bias; bias may be NULL. */
 cnn_status cnn_conv_forward(cnn_context *ctx, const struct cnn_conv_problem *p,

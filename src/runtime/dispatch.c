@@ -1,6 +1,10 @@
+/* The kernel tables: every slot starts with its scalar kernel, then each ISA
+ * this build compiled and this CPU runs takes its own kernels from the
+ * register lists (kernels/f32_gemm.inc). Built once. */
 #include <threads.h>
 
 #include "kernels/ukernels.h"
+#include "runtime/cpu.h"
 
 static struct cnn_kernels tables[CNN_ISA_COUNT];
 static int usable[CNN_ISA_COUNT];
@@ -8,15 +12,39 @@ static once_flag tables_once = ONCE_FLAG_INIT;
 
 static void fill_scalar(struct cnn_kernels *k) {
   k->isa = CNN_ISA_SCALAR;
-  k->gemm_mr = CNN_SCALAR_GEMM_MR;
-  k->gemm_nr = CNN_SCALAR_GEMM_NR;
+  k->gemm_mr = 4;
+  k->gemm_nr = 4;
   k->gemm = cnn_f32_gemm_ukernel_4x4__scalar;
+  k->gemm_pack_a = cnn_f32_gemm_pack__scalar;
+  k->gemm_pack_b = cnn_f32_gemm_pack__scalar;
   k->gemm_name = "cnn_f32_gemm_ukernel_4x4__scalar";
+  k->im2col = cnn_f32_im2col_ukernel__scalar;
+  k->col2im = cnn_f32_col2im_ukernel__scalar;
+  k->maxpool = cnn_f32_maxpool_ukernel__scalar;
+  k->maxpool_bwd = cnn_f32_maxpool_bwd_ukernel__scalar;
+  k->avgpool = cnn_f32_avgpool_ukernel__scalar;
+  k->avgpool_bwd = cnn_f32_avgpool_bwd_ukernel__scalar;
 }
 
 static void build_tables(void) {
-  for (int isa = 0; isa < CNN_ISA_COUNT; isa++) fill_scalar(&tables[isa]);
-  usable[CNN_ISA_SCALAR] = 1;
+  for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+    fill_scalar(&tables[isa]);
+    usable[isa] = isa == CNN_ISA_SCALAR;
+  }
+  /* An ISA becomes usable when this build registered its kernels and the
+   * CPU runs them; the scalar row only restates the scalar table. */
+#define CNN_F32_GEMM_UKERNEL(isa_id, name, twin, mr, nr) \
+  if (cnn_cpu_can_run(isa_id)) {                         \
+    struct cnn_kernels *k = &tables[isa_id];             \
+    k->isa = isa_id;                                     \
+    k->gemm_mr = mr;                                     \
+    k->gemm_nr = nr;                                     \
+    k->gemm = name;                                      \
+    k->gemm_name = #name;                                \
+    usable[isa_id] = 1;                                  \
+  }
+#include "kernels/f32_gemm.inc"
+#undef CNN_F32_GEMM_UKERNEL
 }
 
 const struct cnn_kernels *cnn_kernels_for(cnn_isa isa) {

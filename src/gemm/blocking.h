@@ -1,0 +1,16 @@
+/* Internal: the cache blocking of the GEMM driver. */
+#ifndef CNN_GEMM_BLOCKING_H
+#define CNN_GEMM_BLOCKING_H
+
+#include <stddef.h>
+
+struct cnn_gemm_blocking {
+  size_t mc; /* rows of A packed at once (a multiple of MR): the L2 block */
+  size_t kc; /* depth of one packed block: the B micro-panel stays in L1 */
+  size_t nc; /* columns of B packed at once (a multiple of NR): the L3 block */
+};
+
+/* Block sizes for a kernel of tile mr x nr on this machine's caches. */
+struct cnn_gemm_blocking cnn_gemm_blocking_for(size_t mr, size_t nr);
+
+#endif
