@@ -1,7 +1,10 @@
 /* The im2col + GEMM convolution against the direct 7-loop reference, for
  * forward, backward-data and backward-weights (+ bias), at 1 and 2 threads,
- * on odd shapes. Inputs are small integers at partial density, so every
- * sum is exact in any order: the results must be equal bit for bit. */
+ * on odd shapes, with the kernels of every ISA this machine runs. Inputs
+ * are small integers at partial density, so every sum is exact in any
+ * order: the results must be equal bit for bit. Then, on random floats,
+ * repeated runs at a thread count must give the same bits, and a repeated
+ * call must allocate nothing (the buffers are sized once). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -39,7 +42,8 @@ static void check_problem(cnn_context *ctx, const struct cnn_conv_problem *p,
 
   char what[200];
   snprintf(what, sizeof what,
-           "x(%d,%d,%d,%d) w(%d,%d,%d,%d) stride %dx%d pad %dx%d seed %llu", p->n,
+           "%s x(%d,%d,%d,%d) w(%d,%d,%d,%d) stride %dx%d pad %dx%d seed %llu",
+           cnn_isa_name(cnn_context_isa(ctx)), p->n,
            p->c, p->h, p->w, p->k, p->c, p->r, p->s, p->stride_h, p->stride_w,
            p->pad_h, p->pad_w, (unsigned long long)seed);
   check_trusted(what, want_y, ny);
@@ -75,6 +79,46 @@ static struct cnn_conv_problem problem(int n, int c, int h, int w, int k, int r,
                                    (w + 2 * pad_w - s) / stride_w + 1};
 }
 
+/* Random floats: the sums now round, and must round the same way on every
+ * run with the same thread count; a second run allocates nothing. */
+static void check_repeatable(cnn_context *ctx, const struct cnn_conv_problem *p,
+                             int threads) {
+  const size_t nx = (size_t)p->n * p->c * p->h * p->w;
+  const size_t nw = (size_t)p->k * p->c * p->r * p->s;
+  const size_t ny = (size_t)p->n * p->k * p->oh * p->ow;
+  float *x = buffer(nx), *w = buffer(nw), *dy = buffer(ny);
+  float *out[2][4];
+  const size_t sizes[4] = {ny, nx, nw, (size_t)p->k};
+  test_rng rng = test_rng_seeded(77);
+  test_fill_uniform(&rng, x, nx, -1, 1);
+  test_fill_uniform(&rng, w, nw, -1, 1);
+  test_fill_uniform(&rng, dy, ny, -1, 1);
+  CHECK_OK(cnn_context_set_num_threads(ctx, threads));
+  unsigned long long allocations = 0;
+  for (int run = 0; run < 2; run++) {
+    for (int i = 0; i < 4; i++) out[run][i] = buffer(sizes[i]);
+    if (run == 1) allocations = cnn_alloc_count();
+    CHECK_OK(cnn_conv_forward(ctx, p, x, w, NULL, out[run][0]));
+    CHECK_OK(cnn_conv_backward_data(ctx, p, dy, w, out[run][1]));
+    CHECK_OK(cnn_conv_backward_weights(ctx, p, x, dy, out[run][2], out[run][3]));
+  }
+  CHECK(cnn_alloc_count() == allocations, "%llu allocations in a repeated call",
+        cnn_alloc_count() - allocations);
+  static const char *const names[4] = {"forward", "backward data", "backward weights",
+                                       "backward bias"};
+  for (int i = 0; i < 4; i++) {
+    char what[120];
+    snprintf(what, sizeof what, "%s repeated at %d threads (%s)", names[i], threads,
+             cnn_isa_name(cnn_context_isa(ctx)));
+    test_equal(what, out[1][i], out[0][i], sizes[i]);
+    cnn_free(out[0][i]);
+    cnn_free(out[1][i]);
+  }
+  cnn_free(x);
+  cnn_free(w);
+  cnn_free(dy);
+}
+
 int main(void) {
   cnn_context *ctx;
   CHECK_OK(cnn_context_create(1, &ctx));
@@ -86,17 +130,23 @@ int main(void) {
       problem(1, 4, 9, 9, 3, 3, 3, 1, 1, 0, 0), /* one image: no batch threads */
       problem(2, 3, 5, 5, 2, 5, 5, 1, 1, 0, 0), /* filter = image: 1x1 output */
   };
-  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-    check_problem(ctx, &fixed[i], 10 + i);
-  test_rng rng = test_rng_seeded(2024);
-  for (int i = 0; i < 20; i++) {
-    const int r = test_rng_int(&rng, 1, 4), s = test_rng_int(&rng, 1, 4);
-    const struct cnn_conv_problem p = problem(
-        test_rng_int(&rng, 1, 5), test_rng_int(&rng, 1, 5), test_rng_int(&rng, r, 12),
-        test_rng_int(&rng, s, 12), test_rng_int(&rng, 1, 6), r, s,
-        test_rng_int(&rng, 1, 3), test_rng_int(&rng, 1, 3), test_rng_int(&rng, 0, r - 1),
-        test_rng_int(&rng, 0, s - 1));
-    check_problem(ctx, &p, 500 + i);
+  for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+    if (!cnn_isa_supported((cnn_isa)isa)) continue;
+    CHECK_OK(cnn_context_set_isa(ctx, (cnn_isa)isa));
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+      check_problem(ctx, &fixed[i], 10 + i);
+    test_rng rng = test_rng_seeded(2024);
+    for (int i = 0; i < 20; i++) {
+      const int r = test_rng_int(&rng, 1, 4), s = test_rng_int(&rng, 1, 4);
+      const struct cnn_conv_problem p = problem(
+          test_rng_int(&rng, 1, 5), test_rng_int(&rng, 1, 5), test_rng_int(&rng, r, 12),
+          test_rng_int(&rng, s, 12), test_rng_int(&rng, 1, 6), r, s,
+          test_rng_int(&rng, 1, 3), test_rng_int(&rng, 1, 3),
+          test_rng_int(&rng, 0, r - 1), test_rng_int(&rng, 0, s - 1));
+      check_problem(ctx, &p, 500 + i);
+    }
+    const struct cnn_conv_problem larger = problem(7, 6, 20, 18, 16, 3, 3, 1, 1, 1, 1);
+    for (int threads = 1; threads <= 3; threads++) check_repeatable(ctx, &larger, threads);
   }
   cnn_context_free(ctx);
   return test_finish("test_conv_im2col");

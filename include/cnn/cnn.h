@@ -9,6 +9,7 @@
 #include "cnn/data.h"
 #include "cnn/checkpoint.h"
 #include "cnn/image.h"
+#include "cnn/plot.h"
 #include "cnn/train.h"
 
 #define CNN_VERSION_MAJOR 0

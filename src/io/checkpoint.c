@@ -3,14 +3,13 @@
  * on every host whatever its endianness or word size. */
 #include "cnn/checkpoint.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "io/atomic_file.h"
 #include "io/crc32.h"
+#include "io/whole_file.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 
@@ -72,7 +71,8 @@ static cnn_status check_for_saving(const char *path, const cnn_checkpoint *ck) {
   if (!path || !ck || !ck->model || !ck->optimizer)
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "checkpoint save: the path, checkpoint, model or optimizer text is NULL");
-  if (strlen(ck->model) > CNN_CHECKPOINT_MAX_TEXT || strlen(ck->optimizer) > CNN_CHECKPOINT_MAX_TEXT)
+  if (strlen(ck->model) > CNN_CHECKPOINT_MAX_TEXT ||
+      strlen(ck->optimizer) > CNN_CHECKPOINT_MAX_TEXT)
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "checkpoint save %s: model or optimizer text longer than %u bytes", path,
                      CNN_CHECKPOINT_MAX_TEXT);
@@ -253,31 +253,6 @@ static cnn_status get_body(reader *r, cnn_checkpoint *ck) {
   return st;
 }
 
-/* Reads the whole file (its size checked first) into a new buffer. */
-static cnn_status read_file(const char *path, uint8_t **data, size_t *size) {
-  *data = NULL;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return cnn_error(CNN_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
-  struct stat st;
-  cnn_status status = CNN_STATUS_OK;
-  if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))
-    status = cnn_error(CNN_STATUS_IO_ERROR, "%s: not a regular file", path);
-  else if ((uint64_t)st.st_size > CHECKPOINT_MAX_BYTES)
-    status = cnn_error(CNN_STATUS_BAD_FORMAT, "%s: %lld bytes, more than a checkpoint's limit of %llu",
-                       path, (long long)st.st_size, (unsigned long long)CHECKPOINT_MAX_BYTES);
-  else if (!(*data = cnn_alloc((size_t)st.st_size, 1, "checkpoint file")))
-    status = CNN_STATUS_OUT_OF_MEMORY;
-  else if ((*size = fread(*data, 1, (size_t)st.st_size, fp)) != (size_t)st.st_size)
-    status = cnn_error(CNN_STATUS_IO_ERROR, "%s: read error after %zu of %lld bytes", path,
-                       *size, (long long)st.st_size);
-  fclose(fp);
-  if (status != CNN_STATUS_OK) {
-    cnn_free(*data);
-    *data = NULL;
-  }
-  return status;
-}
-
 /* Magic and version: checked first, so that a file of another kind or a
  * newer program is named as such rather than as corrupt. */
 static cnn_status check_preamble(const char *path, const uint8_t *data, size_t size) {
@@ -310,7 +285,7 @@ cnn_status cnn_checkpoint_load(const char *path, cnn_checkpoint *ck) {
   if (!path) return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "checkpoint load: path is NULL");
   uint8_t *data;
   size_t size = 0;
-  cnn_status st = read_file(path, &data, &size);
+  cnn_status st = cnn_read_whole_file(path, CHECKPOINT_MAX_BYTES, "checkpoint", &data, &size);
   if (st != CNN_STATUS_OK) return st;
   st = check_preamble(path, data, size);
   if (st == CNN_STATUS_OK) {
