@@ -144,8 +144,9 @@ const char *cnn_optimizer_name(cnn_optimizer_kind kind);
 /* Checks every field; the message names the bad one. */
 cnn_status cnn_train_settings_check(const cnn_train_settings *settings);
 /* Text such as "adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08
- * weight_decay=0 batch=64", exact for every float; the optimizer text of a
- * checkpoint. Returns the length it needs (like snprintf). */
+ * weight_decay=0 batch=64", each float in the shortest decimal that reads
+ * back exactly: the optimizer text of a checkpoint. Returns the length it
+ * needs (like snprintf). */
 int cnn_train_settings_format(const cnn_train_settings *settings, char *buf,
                               size_t size);
 cnn_status cnn_train_settings_parse(const char *text, cnn_train_settings *settings);

@@ -7,10 +7,10 @@
 #include "cli/cli.h"
 #include "cli/grid.h"
 
-/* Tiles of about 48 pixels unless --scale says otherwise. */
+/* Tiles of about 80 pixels unless --scale says otherwise. */
 static int auto_scale(int scale, int side) {
   if (scale) return scale;
-  return side >= 48 ? 1 : 48 / side;
+  return side >= 80 ? 1 : (80 + side / 2) / side;
 }
 
 /* Columns for a near-square grid. */
@@ -60,7 +60,7 @@ int cli_filters(int argc, char **argv) {
       {.name = "--output", .alias = "-o", .metavar = "PNG", .type = CLI_OPT_STRING,
        .value = &output, .help = "the picture to write"},
       CLI_INT("--scale", "N", &scale, 1, 64,
-              "pixels per weight (default: tiles of about 48 pixels)"),
+              "pixels per weight (default: tiles of about 80 pixels)"),
   };
   char **args;
   int num_args;
@@ -114,7 +114,7 @@ int cli_features(int argc, char **argv) {
       {.name = "--output", .alias = "-o", .metavar = "PNG", .type = CLI_OPT_STRING,
        .value = &output, .help = "the picture to write"},
       CLI_INT("--scale", "N", &scale, 1, 64,
-              "pixels per value (default: tiles of about 48 pixels)"),
+              "pixels per value (default: tiles of about 80 pixels)"),
       CLI_FLAG("--invert", &invert, "use 1 - grey (dark digits on a light background)"),
   };
   char **args;

@@ -1,6 +1,7 @@
 /* cnn train: epochs of training with test accuracy after each. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -88,8 +89,36 @@ static cnn_status make_trainer(cnn_context *ctx, const struct train_args *a,
   return cnn_trainer_create(ctx, a->model, &settings, a->seed, trainer);
 }
 
+/* The curves of --plot: four series of this run's epochs, in percent and loss. */
+struct curves {
+  double *values; /* train accuracy, test accuracy, train loss, test loss; each capacity long */
+  int count, capacity;
+};
+
+static cnn_status save_plot(const char *path, struct curves *c,
+                            const struct epoch_row *row, unsigned long long first) {
+  double *v = c->values;
+  int n = c->count++, cap = c->capacity;
+  v[n] = 100 * row->train_accuracy;
+  v[cap + n] = 100 * row->test_accuracy;
+  v[2 * cap + n] = row->train_loss;
+  v[3 * cap + n] = row->test_loss;
+  cnn_plot_series accuracy[] = {{"train accuracy", v, c->count},
+                                {"test accuracy", v + cap, c->count}};
+  cnn_plot_series loss[] = {{"train loss", v + 2 * cap, c->count},
+                            {"test loss", v + 3 * cap, c->count}};
+  cnn_plot_panel panels[] = {{"accuracy (%)", accuracy, 2}, {"loss", loss, 2}};
+  char x_label[64];
+  if (first > 1)
+    snprintf(x_label, sizeof x_label, "epoch (1 = epoch %llu)", first);
+  else
+    snprintf(x_label, sizeof x_label, "epoch");
+  return cnn_plot_save_svg(path, "cnn train", x_label, panels, 2);
+}
+
 static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_trainer *tr,
-                        const cnn_dataset *train, const cnn_dataset *test, FILE *csv) {
+                        const cnn_dataset *train, const cnn_dataset *test, FILE *csv,
+                        struct curves *curves) {
   unsigned long long first = cnn_trainer_epoch(tr) + 1,
                      last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
   printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
@@ -116,6 +145,8 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
     row.test_accuracy = ev.accuracy;
     row.test_seconds = cli_now() - t;
     print_row(csv, &row);
+    if (a->plot && (st = save_plot(a->plot, curves, &row, first)))
+      return cli_fail("train", "--plot", st);
     if (a->save && (st = cnn_trainer_save(tr, a->save)))
       return cli_fail("train", "saving the checkpoint", st);
   }
@@ -189,7 +220,14 @@ int cli_train(int argc, char **argv) {
       printf("seed: %llu\n", (unsigned long long)a.seed);
     printf("data: %s, %d training and %d test images of %dx%d\n", a.data, train.count,
            test.count, train.rows, train.cols);
-    code = train_epochs(&a, ctx, tr, &train, &test, csv);
+    struct curves curves = {calloc(4 * (size_t)a.epochs, sizeof(double)), 0, a.epochs};
+    if (!curves.values) {
+      fprintf(stderr, "cnn train: out of memory\n");
+      code = CLI_EXIT_FAILURE;
+    } else {
+      code = train_epochs(&a, ctx, tr, &train, &test, csv, &curves);
+    }
+    free(curves.values);
   }
   if (csv) fclose(csv);
   cnn_trainer_free(tr);

@@ -52,23 +52,33 @@ cnn_status cnn_train_settings_check(const cnn_train_settings *s) {
   return CNN_STATUS_OK;
 }
 
-/* %.9g prints every float so that strtof reads back the same bits. */
+/* The shortest decimal that strtof reads back as exactly v (%.9g always
+ * does; most settings need far fewer digits). */
+static const char *exact(float v, char buf[32]) {
+  for (int digits = 1; digits <= 9; digits++) {
+    snprintf(buf, 32, "%.*g", digits, (double)v);
+    if (strtof(buf, NULL) == v) break;
+  }
+  return buf;
+}
+
 int cnn_train_settings_format(const cnn_train_settings *s, char *buf, size_t size) {
   const char *name = cnn_optimizer_name(s->optimizer);
+  char lr[32], decay[32], a[32], b[32], c[32];
+  exact(s->lr, lr);
+  exact(s->weight_decay, decay);
   switch (s->optimizer) {
     case CNN_OPTIMIZER_MOMENTUM:
-      return snprintf(buf, size, "%s lr=%.9g momentum=%.9g weight_decay=%.9g batch=%d",
-                      name, (double)s->lr, (double)s->momentum,
-                      (double)s->weight_decay, s->batch);
+      return snprintf(buf, size, "%s lr=%s momentum=%s weight_decay=%s batch=%d", name,
+                      lr, exact(s->momentum, a), decay, s->batch);
     case CNN_OPTIMIZER_ADAM:
       return snprintf(buf, size,
-                      "%s lr=%.9g beta1=%.9g beta2=%.9g eps=%.9g weight_decay=%.9g "
-                      "batch=%d",
-                      name, (double)s->lr, (double)s->beta1, (double)s->beta2,
-                      (double)s->eps, (double)s->weight_decay, s->batch);
+                      "%s lr=%s beta1=%s beta2=%s eps=%s weight_decay=%s batch=%d", name,
+                      lr, exact(s->beta1, a), exact(s->beta2, b), exact(s->eps, c), decay,
+                      s->batch);
     default:
-      return snprintf(buf, size, "%s lr=%.9g weight_decay=%.9g batch=%d", name,
-                      (double)s->lr, (double)s->weight_decay, s->batch);
+      return snprintf(buf, size, "%s lr=%s weight_decay=%s batch=%d", name, lr, decay,
+                      s->batch);
   }
 }
 
