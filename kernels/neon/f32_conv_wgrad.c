@@ -14,26 +14,37 @@ void cnn_f32_conv_wgrad_ukernel_4x6__neon(size_t batch, size_t len, const float 
                                           size_t ldc, int accumulate) {
   float32x4_t acc[MR][NR];
   float tail[MR][NR] = {{0}};
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) acc[i][j] = vdupq_n_f32(0.0f);
   const size_t body = len / 4 * 4;
   for (size_t bi = 0; bi < batch; bi++) {
     const float *g[MR], *b[NR];
+    #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) g[i] = dy + bi * dy_batch + i * ld_dy;
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) b[j] = x + bi * x_batch + rows[j];
     for (size_t o = 0; o < body; o += 4) {
       float32x4_t gv[MR];
+      #pragma GCC unroll 8
       for (int i = 0; i < MR; i++) gv[i] = vld1q_f32(g[i] + o);
+      #pragma GCC unroll 8
       for (int j = 0; j < NR; j++) {
         const float32x4_t bv = vld1q_f32(b[j] + o);
+        #pragma GCC unroll 8
         for (int i = 0; i < MR; i++) acc[i][j] = vfmaq_f32(acc[i][j], gv[i], bv);
       }
     }
+    #pragma GCC unroll 8
     for (int i = 0; i < MR; i++)
+      #pragma GCC unroll 8
       for (int j = 0; j < NR; j++)
         for (size_t t = body; t < len; t++) tail[i][j] += g[i][t] * b[j][t];
   }
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) {
       const float sum = vaddvq_f32(acc[i][j]) + tail[i][j];
       c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
