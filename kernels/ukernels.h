@@ -149,6 +149,17 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
                                          const float *x, const float *dy,
                                          float *dx);
 
+/* The SIMD pooling kernels, from their register list. They give the same
+ * bits as their scalar twins (same order of every fold and every add). */
+#define CNN_F32_POOL_UKERNELS(isa, max_fwd, max_bwd, avg_fwd, avg_bwd)          \
+  void max_fwd(const struct cnn_pool_problem *p, const float *x, float *y);      \
+  void max_bwd(const struct cnn_pool_problem *p, const float *x, const float *dy, \
+               float *dx);                                                       \
+  void avg_fwd(const struct cnn_pool_problem *p, const float *x, float *y);      \
+  void avg_bwd(const struct cnn_pool_problem *p, const float *x, const float *dy, \
+               float *dx);
+#include "kernels/f32_pool.inc"
+#undef CNN_F32_POOL_UKERNELS
 /* ------------------------------------------------ direct convolution ---
  * The direct path (src/conv/conv_direct.c) computes a convolution as a GEMM
  * whose B operand is never packed: the driver lays the image out once as
