@@ -1,12 +1,12 @@
 // GEMM throughput: cnn_sgemm per ISA against OpenBLAS's cblas_sgemm (when
 // found), on square sizes and on the GEMM shapes of the convolutions, at 1
-// and 2 threads, plus the FMA peak of one core.
+// and 2 threads. The FMA peak of one core is measured first (fma_peak.h).
 //
 // Counters: FLOPS (2*M*N*K per second), x_openblas (OpenBLAS time / cnn
 // time on the same shape and thread count, measured earlier in the same
 // run: above 1 means cnn is faster) and peak (FLOPS / (threads * the
-// measured one-core FMA peak)). Run with --benchmark_repetitions=N and read
-// the _median rows. Example:
+// one-core FMA peak of the ISA; OpenBLAS against the best ISA's)). Run
+// with --benchmark_repetitions=N and read the _median rows. Example:
 //   gemm_gbench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
@@ -19,11 +19,8 @@
 #include <tuple>
 #include <vector>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "cnn/runtime.h"
+#include "fma_peak.h"
 #include "gemm/gemm.h"
 
 #if CNN_HAVE_OPENBLAS
@@ -46,7 +43,7 @@ const Shape kShapes[] = {
 
 using Key = std::tuple<size_t, size_t, size_t, int>;  // m, n, k, threads
 std::map<Key, std::vector<double>> openblas_seconds;     // per iteration, per repetition
-double peak_flops_per_core = 0.0;
+double peak_flops_per_core[CNN_ISA_COUNT];  // measured in main, per ISA
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -102,8 +99,8 @@ void cnn_gemm(benchmark::State &state, cnn_isa isa, int threads, Shape s) {
   auto blas = openblas_seconds.find(Key{s.m, s.n, s.k, threads});
   if (blas != openblas_seconds.end() && seconds > 0)
     state.counters["x_openblas"] = median(blas->second) / seconds;
-  if (peak_flops_per_core > 0 && seconds > 0)
-    state.counters["peak"] = flops(s) / seconds / (threads * peak_flops_per_core);
+  if (peak_flops_per_core[isa] > 0 && seconds > 0)
+    state.counters["peak"] = flops(s) / seconds / (threads * peak_flops_per_core[isa]);
 }
 
 #if CNN_HAVE_OPENBLAS
@@ -117,49 +114,12 @@ void openblas_gemm(benchmark::State &state, int threads, Shape s) {
   });
   openblas_seconds[Key{s.m, s.n, s.k, threads}].push_back(seconds);
   state.counters["FLOPS"] = benchmark::Counter(flops(s), benchmark::Counter::kIsIterationInvariantRate);
-  if (peak_flops_per_core > 0 && seconds > 0)
-    state.counters["peak"] = flops(s) / seconds / (threads * peak_flops_per_core);
-}
-#endif
-
-#if defined(__x86_64__)
-// The FMA peak of one core: 12 independent chains of vector FMAs (more than
-// pipes x latency), no loads; `rounds` rounds of 12 FMAs.
-#define CNN_FMA_ROUNDS(V, set1, fma, first)                      \
-  V acc[12], x = set1(1.0f - 1e-7f), y = set1(1e-7f);            \
-  for (auto &v : acc) v = set1(0.5f);                            \
-  for (int64_t r = 0; r < rounds; r++)                           \
-    _Pragma("GCC unroll 12") for (auto &v : acc) v = fma(v, x, y); \
-  double sum = 0;                                                \
-  for (auto &v : acc) sum += first(v);                           \
-  return sum;
-
-__attribute__((target("avx2,fma"))) double fma_avx2(int64_t rounds) {
-  CNN_FMA_ROUNDS(__m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_cvtss_f32)
-}
-__attribute__((target("avx512f"))) double fma_avx512(int64_t rounds) {
-  CNN_FMA_ROUNDS(__m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_cvtss_f32)
-}
-#undef CNN_FMA_ROUNDS
-
-void fma_peak(benchmark::State &state, double (*run)(int64_t), int lanes) {
-  const int64_t rounds = 1 << 16;
-  double sink = 0;
-  double seconds = timed_loop(state, [&] { sink += run(rounds); });
-  benchmark::DoNotOptimize(sink);
-  double per_iteration = 2.0 * lanes * 12 * rounds;
-  state.counters["FLOPS"] = benchmark::Counter(per_iteration, benchmark::Counter::kIsIterationInvariantRate);
-  if (seconds > 0) peak_flops_per_core = std::max(peak_flops_per_core, per_iteration / seconds);
+  double peak = *std::max_element(peak_flops_per_core, peak_flops_per_core + CNN_ISA_COUNT);
+  if (peak > 0 && seconds > 0) state.counters["peak"] = flops(s) / seconds / (threads * peak);
 }
 #endif
 
 void register_all() {
-#if defined(__x86_64__)
-  if (cnn_isa_supported(CNN_ISA_AVX2))
-    benchmark::RegisterBenchmark("fma_peak/avx2", fma_peak, fma_avx2, 8);
-  if (cnn_isa_supported(CNN_ISA_AVX512))
-    benchmark::RegisterBenchmark("fma_peak/avx512", fma_peak, fma_avx512, 16);
-#endif
   const cnn_isa isas[] = {CNN_ISA_AVX512, CNN_ISA_AVX2, CNN_ISA_NEON};
   for (const Shape &s : kShapes)
     for (int threads = 1; threads <= 2; threads++) {
@@ -180,6 +140,12 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char **argv) {
+  for (int isa = 0; isa < CNN_ISA_COUNT; isa++)
+    if (cnn_isa_supported(static_cast<cnn_isa>(isa))) {
+      peak_flops_per_core[isa] = 1e9 * bench_fma_peak(static_cast<cnn_isa>(isa), 1);
+      std::printf("FMA peak of one core, %s: %.1f GFLOP/s\n", cnn_isa_name(static_cast<cnn_isa>(isa)),
+                  peak_flops_per_core[isa] * 1e-9);
+    }
   register_all();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

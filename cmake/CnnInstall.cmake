@@ -17,7 +17,8 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cnnConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/cnnConfigVersion.cmake
         DESTINATION ${CNN_CMAKE_DIR})
 
-# pkg-config: a static library, so its dependencies go on the Libs line.
+# pkg-config: a static library, so its dependencies go on the Libs line and
+# in Requires (Requires.private would need `pkg-config --static`).
 set(CNN_PC_LIBS "-lcnn -lm")
 set(CNN_PC_REQUIRES "")
 if(CNN_OPENMP)
@@ -32,6 +33,11 @@ endif()
 if(PNG_FOUND)
   string(APPEND CNN_PC_REQUIRES " libpng")
 endif()
+# The prefix is found relative to the .pc file, so an install moved with
+# `cmake --install --prefix DIR` (or by hand) still resolves.
+file(RELATIVE_PATH CNN_PC_PREFIX_FROM_PCFILEDIR
+     /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" CNN_PC_PREFIX_FROM_PCFILEDIR "${CNN_PC_PREFIX_FROM_PCFILEDIR}")
 configure_file(cmake/cnn.pc.in ${CMAKE_CURRENT_BINARY_DIR}/cnn.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cnn.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -9,6 +9,7 @@
 #define CNN_UKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "cnn/runtime.h"
 
 /* ---------------------------------------------------------------- GEMM ---
@@ -65,6 +66,152 @@ void cnn_f32_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                       float alpha, const float *a, size_t lda, const float *b,
                       size_t ldb, float beta, float *c, size_t ldc);
 
+/* --------------------------------------------------- conv geometry ---
+ * One convolution problem, shared by the kernels below and the drivers of
+ * src/conv/: input N x C x H x W, filters K x C x R x S, output
+ * N x K x OH x OW with OH = (H + 2*pad_h - R) / stride_h + 1 (likewise OW).
+ * Zero padding on both sides of each axis. */
+struct cnn_conv_problem {
+  int n, c, h, w;         /* input */
+  int k, r, s;            /* filters */
+  int stride_h, stride_w;
+  int pad_h, pad_w;
+  int oh, ow;             /* output */
+};
+
+/* ------------------------------------------------------ im2col/col2im ---
+ * Over ONE image (the problem's n is ignored). The column matrix has
+ * C*R*S rows and OH*OW columns, row-major:
+ *   col[((c*R + r)*S + s) * OH*OW + oy*OW + ox]
+ *     = x[(c*H + iy)*W + ix],  iy = oy*stride_h - pad_h + r,
+ *                              ix = ox*stride_w - pad_w + s,
+ * and 0 where (iy, ix) falls in the padding. col2im is its adjoint: it
+ * overwrites x with the sum, over every column entry, of the entry added at
+ * the pixel it was read from (padding entries are dropped). */
+typedef void (*cnn_f32_im2col_ukernel_fn)(const struct cnn_conv_problem *p,
+                                          const float *x, float *col);
+typedef void (*cnn_f32_col2im_ukernel_fn)(const struct cnn_conv_problem *p,
+                                          const float *col, float *x);
+void cnn_f32_im2col_ukernel__scalar(const struct cnn_conv_problem *p,
+                                    const float *x, float *col);
+void cnn_f32_col2im_ukernel__scalar(const struct cnn_conv_problem *p,
+                                    const float *col, float *x);
+
+/* ----------------------------------------------- direct convolution ---
+ * The 7-loop references over the whole batch, the oracle for every faster
+ * convolution path. NCHW data, KCRS filters; outputs are overwritten.
+ *   fwd:          y[n,k,oy,ox] = bias[k] + sum_{c,r,s} x[n,c,iy,ix] * w[k,c,r,s]
+ *   bwd_data:     dx[n,c,iy,ix] = sum over the (k,oy,ox,r,s) that read it of
+ *                                 dy[n,k,oy,ox] * w[k,c,r,s]
+ *   bwd_weights:  dw[k,c,r,s] = sum_{n,oy,ox} dy[n,k,oy,ox] * x[n,c,iy,ix],
+ *                 dbias[k] = sum_{n,oy,ox} dy[n,k,oy,ox]
+ * with iy = oy*stride_h - pad_h + r, ix = ox*stride_w - pad_w + s; padding
+ * reads as 0. bias and dbias may be NULL. */
+void cnn_f32_conv_fwd_ref(const struct cnn_conv_problem *p, const float *x,
+                          const float *w, const float *bias, float *y);
+void cnn_f32_conv_bwd_data_ref(const struct cnn_conv_problem *p, const float *dy,
+                               const float *w, float *dx);
+void cnn_f32_conv_bwd_weights_ref(const struct cnn_conv_problem *p, const float *x,
+                                  const float *dy, float *dw, float *dbias);
+
+/* ------------------------------------------------------------ pooling ---
+ * Over ONE plane: x is H x W, y and dy are OH x OW, dx is H x W, all
+ * row-major and contiguous. Windows start at oy*stride_h - pad_h (likewise
+ * x); pad < window, so every window holds at least one real pixel.
+ *   max: y = the largest real pixel of the window (padding is ignored);
+ *        backward adds dy to the FIRST largest pixel in row-major order.
+ *   avg: y = sum of the window's real pixels / (window_h * window_w)
+ *        (padding counts as zeros); backward spreads dy / (window_h*window_w)
+ *        over the real pixels.
+ * Backward kernels overwrite dx. */
+struct cnn_pool_problem {
+  int h, w;               /* input plane */
+  int window_h, window_w;
+  int stride_h, stride_w;
+  int pad_h, pad_w;
+  int oh, ow;             /* output plane */
+};
+
+typedef void (*cnn_f32_pool_fwd_ukernel_fn)(const struct cnn_pool_problem *p,
+                                            const float *x, float *y);
+/* x is only read by max pooling (avg receives it too, and ignores it). */
+typedef void (*cnn_f32_pool_bwd_ukernel_fn)(const struct cnn_pool_problem *p,
+                                            const float *x, const float *dy,
+                                            float *dx);
+void cnn_f32_maxpool_ukernel__scalar(const struct cnn_pool_problem *p,
+                                     const float *x, float *y);
+void cnn_f32_maxpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
+                                         const float *x, const float *dy,
+                                         float *dx);
+void cnn_f32_avgpool_ukernel__scalar(const struct cnn_pool_problem *p,
+                                     const float *x, float *y);
+void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
+                                         const float *x, const float *dy,
+                                         float *dx);
+
+/* The SIMD pooling kernels, from their register list. They give the same
+ * bits as their scalar twins (same order of every fold and every add). */
+#define CNN_F32_POOL_UKERNELS(isa, max_fwd, max_bwd, avg_fwd, avg_bwd)          \
+  void max_fwd(const struct cnn_pool_problem *p, const float *x, float *y);      \
+  void max_bwd(const struct cnn_pool_problem *p, const float *x, const float *dy, \
+               float *dx);                                                       \
+  void avg_fwd(const struct cnn_pool_problem *p, const float *x, float *y);      \
+  void avg_bwd(const struct cnn_pool_problem *p, const float *x, const float *dy, \
+               float *dx);
+#include "kernels/f32_pool.inc"
+#undef CNN_F32_POOL_UKERNELS
+/* ------------------------------------------------ direct convolution ---
+ * The direct path (src/conv/conv_direct.c) computes a convolution as a GEMM
+ * whose B operand is never packed: the driver lays the image out once as
+ * "source planes" (padded, and split into stride phases) such that every
+ * step p of the reduction (one channel and filter tap) reads NR consecutive
+ * floats at x + rows[p] + j for NR consecutive output positions j of a
+ * flattened output row. Kernels may read up to NR floats from x + rows[p];
+ * the driver keeps that inside its buffers.
+ *
+ * conv_direct: one MR x NR tile of output channels x positions,
+ *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
+ *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
+ * for i < mr (1 <= mr <= MR) and j < nr (1 <= nr <= NR). a: the packed
+ * filter panel, MR values per step (rows past mr are never read); kd >= 1.
+ * Kernels compute whole vectors: columns nr..round_up(nr, vector width)-1
+ * of C (never past NR) may be written too, and with accumulate read. With
+ * accumulate == 0 C is never read. Forward and backward-data run on it, and
+ * backward-weights with B packed (rows[p] = p*NR). */
+typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
+                                               const float *a, const float *x,
+                                               const int32_t *rows, float *c, size_t ldc,
+                                               int accumulate);
+
+/* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
+ * output positions (the vector dimension):
+ *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
+ *                  + sum_{o<len} dy[i*ld_dy + o] * x[rows[j] + o]
+ * for i < MR, j < NR (always the full tile: the driver pads dy with zero
+ * rows and rows[] with repeats). len >= 1, any value: kernels read exactly
+ * len floats of every row. */
+typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t len, const float *dy,
+                                              size_t ld_dy, const float *x,
+                                              const int32_t *rows, float *c,
+                                              size_t ldc, int accumulate);
+
+/* Declarations of every kernel and its scalar twin, from the register lists
+ * kernels/f32_conv_direct.inc and kernels/f32_conv_wgrad.inc. */
+#define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
+  void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
+  void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);
+#include "kernels/f32_conv_direct.inc"
+#undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
+  void name(size_t len, const float *dy, size_t ld_dy, const float *x,         \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
+  void twin(size_t len, const float *dy, size_t ld_dy, const float *x,         \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);
+#include "kernels/f32_conv_wgrad.inc"
+#undef CNN_F32_CONV_WGRAD_UKERNEL
+
 /* ---------------------------------------------------------- the table ---
  * Every slot is filled with its scalar kernel first, then overridden by the
  * ISA's own kernels, so no slot is ever NULL. */
@@ -74,6 +221,16 @@ struct cnn_kernels {
   cnn_f32_gemm_ukernel_fn gemm;
   cnn_f32_gemm_pack_fn gemm_pack_a, gemm_pack_b;
   const char *gemm_name;
+  int conv_direct_mr, conv_direct_nr;
+  cnn_f32_conv_direct_ukernel_fn conv_direct;
+  const char *conv_direct_name;
+  int conv_wgrad_mr, conv_wgrad_nr;
+  cnn_f32_conv_wgrad_ukernel_fn conv_wgrad;
+  const char *conv_wgrad_name;
+  cnn_f32_im2col_ukernel_fn im2col;
+  cnn_f32_col2im_ukernel_fn col2im;
+  cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;
+  cnn_f32_pool_bwd_ukernel_fn maxpool_bwd, avgpool_bwd;
 };
 
 /* The table for isa, or NULL when this build or CPU cannot run it. */

@@ -1,7 +1,12 @@
 /* Internal: the GEMM driver used by every layer.
  *   C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T,
  * op(A) M x K with row stride lda, op(B) K x N with ldb, C M x N with ldc.
- * beta == 0 never reads C. Runs on the context's kernels and threads. */
+ * beta == 0 never reads C. Runs on the context's kernels and threads.
+ *
+ * Inside an active OpenMP parallel region (omp_in_parallel()) it starts no
+ * threads and runs on the calling thread only: the conv drivers call it from
+ * every thread of their batch loop at once, on the same ctx. It never uses
+ * cnn_context_scratch(ctx), which belongs to its caller during the call. */
 #ifndef CNN_GEMM_GEMM_H
 #define CNN_GEMM_GEMM_H
 

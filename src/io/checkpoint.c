@@ -3,14 +3,13 @@
  * on every host whatever its endianness or word size. */
 #include "cnn/checkpoint.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "io/atomic_file.h"
 #include "io/crc32.h"
+#include "io/whole_file.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 
@@ -72,7 +71,8 @@ static cnn_status check_for_saving(const char *path, const cnn_checkpoint *ck) {
   if (!path || !ck || !ck->model || !ck->optimizer)
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "checkpoint save: the path, checkpoint, model or optimizer text is NULL");
-  if (strlen(ck->model) > CNN_CHECKPOINT_MAX_TEXT || strlen(ck->optimizer) > CNN_CHECKPOINT_MAX_TEXT)
+  if (strlen(ck->model) > CNN_CHECKPOINT_MAX_TEXT ||
+      strlen(ck->optimizer) > CNN_CHECKPOINT_MAX_TEXT)
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "checkpoint save %s: model or optimizer text longer than %u bytes", path,
                      CNN_CHECKPOINT_MAX_TEXT);
@@ -185,8 +185,12 @@ static cnn_status get_text(reader *r, const char *what, uint32_t max, char **out
 }
 
 static cnn_status get_tensor(reader *r, int index, char **name, cnn_tensor *t) {
+  size_t name_at = r->at;
   cnn_status st = get_text(r, "tensor name", CNN_CHECKPOINT_MAX_NAME, name);
   if (st != CNN_STATUS_OK) return st;
+  if (!**name)
+    return cnn_error(CNN_STATUS_BAD_FORMAT, "%s: offset %zu: tensor %d has an empty name",
+                     r->path, name_at, index);
   size_t shape_at = r->at;
   uint32_t dims[4];
   for (int i = 0; i < 4 && st == CNN_STATUS_OK; i++) st = get_u32(r, "tensor shape", &dims[i]);
@@ -234,11 +238,11 @@ static cnn_status get_body(reader *r, cnn_checkpoint *ck) {
   if (count > CNN_CHECKPOINT_MAX_TENSORS)
     return cnn_error(CNN_STATUS_BAD_FORMAT, "%s: offset %zu: %u tensors, expected at most %d",
                      r->path, count_at, count, CNN_CHECKPOINT_MAX_TENSORS);
-  /* Each tensor takes at least 24 bytes (name length, shape, one value). */
-  if ((uint64_t)count * 24 > r->size - r->at)
+  /* Each tensor takes at least 25 bytes (name length, a name byte, shape, a value). */
+  if ((uint64_t)count * 25 > r->size - r->at)
     return cnn_error(CNN_STATUS_BAD_FORMAT,
                      "%s: truncated at offset %zu: %u tensors need at least %llu bytes, %zu "
-                     "remain", r->path, r->at, count, (unsigned long long)count * 24,
+                     "remain", r->path, r->at, count, (unsigned long long)count * 25,
                      r->size - r->at);
   ck->names = cnn_alloc_zeroed(count, sizeof *ck->names, "checkpoint names");
   ck->tensors = cnn_alloc_zeroed(count, sizeof *ck->tensors, "checkpoint tensors");
@@ -251,31 +255,6 @@ static cnn_status get_body(reader *r, cnn_checkpoint *ck) {
                    "%s: offset %zu: %zu unexpected bytes after the last tensor", r->path, r->at,
                    r->size - r->at);
   return st;
-}
-
-/* Reads the whole file (its size checked first) into a new buffer. */
-static cnn_status read_file(const char *path, uint8_t **data, size_t *size) {
-  *data = NULL;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return cnn_error(CNN_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
-  struct stat st;
-  cnn_status status = CNN_STATUS_OK;
-  if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))
-    status = cnn_error(CNN_STATUS_IO_ERROR, "%s: not a regular file", path);
-  else if ((uint64_t)st.st_size > CHECKPOINT_MAX_BYTES)
-    status = cnn_error(CNN_STATUS_BAD_FORMAT, "%s: %lld bytes, more than a checkpoint's limit of %llu",
-                       path, (long long)st.st_size, (unsigned long long)CHECKPOINT_MAX_BYTES);
-  else if (!(*data = cnn_alloc((size_t)st.st_size, 1, "checkpoint file")))
-    status = CNN_STATUS_OUT_OF_MEMORY;
-  else if ((*size = fread(*data, 1, (size_t)st.st_size, fp)) != (size_t)st.st_size)
-    status = cnn_error(CNN_STATUS_IO_ERROR, "%s: read error after %zu of %lld bytes", path,
-                       *size, (long long)st.st_size);
-  fclose(fp);
-  if (status != CNN_STATUS_OK) {
-    cnn_free(*data);
-    *data = NULL;
-  }
-  return status;
 }
 
 /* Magic and version: checked first, so that a file of another kind or a
@@ -310,7 +289,7 @@ cnn_status cnn_checkpoint_load(const char *path, cnn_checkpoint *ck) {
   if (!path) return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "checkpoint load: path is NULL");
   uint8_t *data;
   size_t size = 0;
-  cnn_status st = read_file(path, &data, &size);
+  cnn_status st = cnn_read_whole_file(path, CHECKPOINT_MAX_BYTES, "checkpoint", &data, &size);
   if (st != CNN_STATUS_OK) return st;
   st = check_preamble(path, data, size);
   if (st == CNN_STATUS_OK) {

@@ -1,6 +1,7 @@
 /* The kernel tables: every slot starts with its scalar kernel, then each ISA
  * this build compiled and this CPU runs takes its own kernels from the
- * register lists (kernels/f32_gemm.inc). Built once. */
+ * register lists (kernels/f32_gemm.inc, kernels/f32_pool.inc,
+ * kernels/f32_conv_*.inc). Built once. */
 #include <threads.h>
 
 #include "kernels/ukernels.h"
@@ -18,6 +19,38 @@ static void fill_scalar(struct cnn_kernels *k) {
   k->gemm_pack_a = cnn_f32_gemm_pack__scalar;
   k->gemm_pack_b = cnn_f32_gemm_pack__scalar;
   k->gemm_name = "cnn_f32_gemm_ukernel_4x4__scalar";
+  k->im2col = cnn_f32_im2col_ukernel__scalar;
+  k->col2im = cnn_f32_col2im_ukernel__scalar;
+  k->maxpool = cnn_f32_maxpool_ukernel__scalar;
+  k->maxpool_bwd = cnn_f32_maxpool_bwd_ukernel__scalar;
+  k->avgpool = cnn_f32_avgpool_ukernel__scalar;
+  k->avgpool_bwd = cnn_f32_avgpool_bwd_ukernel__scalar;
+}
+
+/* The direct-convolution kernels of every ISA this build compiled, from
+ * their register lists (the scalar rows come first and fill every table,
+ * so no slot stays NULL); a table only serves when its ISA is usable. */
+static void fill_conv(void) {
+  for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+#define CNN_F32_CONV_DIRECT_UKERNEL(row_isa, name, twin, mr, nr)            \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
+    tables[isa].conv_direct_mr = mr;                                       \
+    tables[isa].conv_direct_nr = nr;                                       \
+    tables[isa].conv_direct = name;                                        \
+    tables[isa].conv_direct_name = #name;                                  \
+  }
+#include "kernels/f32_conv_direct.inc"
+#undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
+    tables[isa].conv_wgrad_mr = mr;                                        \
+    tables[isa].conv_wgrad_nr = nr;                                        \
+    tables[isa].conv_wgrad = name;                                         \
+    tables[isa].conv_wgrad_name = #name;                                   \
+  }
+#include "kernels/f32_conv_wgrad.inc"
+#undef CNN_F32_CONV_WGRAD_UKERNEL
+  }
 }
 
 static void build_tables(void) {
@@ -39,6 +72,17 @@ static void build_tables(void) {
   }
 #include "kernels/f32_gemm.inc"
 #undef CNN_F32_GEMM_UKERNEL
+#define CNN_F32_POOL_UKERNELS(isa_id, max_fwd, max_bwd, avg_fwd, avg_bwd) \
+  if (cnn_cpu_can_run(isa_id)) {                                          \
+    struct cnn_kernels *k = &tables[isa_id];                              \
+    k->maxpool = max_fwd;                                                 \
+    k->maxpool_bwd = max_bwd;                                             \
+    k->avgpool = avg_fwd;                                                 \
+    k->avgpool_bwd = avg_bwd;                                             \
+  }
+#include "kernels/f32_pool.inc"
+#undef CNN_F32_POOL_UKERNELS
+  fill_conv();
 }
 
 const struct cnn_kernels *cnn_kernels_for(cnn_isa isa) {
