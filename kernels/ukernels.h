@@ -9,6 +9,7 @@
 #define CNN_UKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "cnn/runtime.h"
 
 /* ---------------------------------------------------------------- GEMM ---
@@ -148,6 +149,54 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
                                          const float *x, const float *dy,
                                          float *dx);
 
+/* ------------------------------------------------ direct convolution ---
+ * The direct path (src/conv/conv_direct.c) computes a convolution as a GEMM
+ * whose B operand is never packed: the driver lays the image out once as
+ * "source planes" (padded, and split into stride phases) such that every
+ * step p of the reduction (one channel and filter tap) reads NR consecutive
+ * floats at x + rows[p] + j for NR consecutive output positions j of a
+ * flattened output row. Kernels may read up to NR floats from x + rows[p];
+ * the driver keeps that inside its buffers.
+ *
+ * conv_direct: one MR x NR tile of output channels x positions,
+ *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
+ *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
+ * for i < mr (1 <= mr <= MR) and j < NR. a: the packed filter panel, MR
+ * values per step (rows past mr are never read); kd >= 1. With accumulate
+ * == 0 C is never read. Forward and backward-data both run on it. */
+typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t kd, const float *a,
+                                               const float *x, const int32_t *rows,
+                                               float *c, size_t ldc, int accumulate);
+
+/* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
+ * output positions (the vector dimension):
+ *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
+ *                  + sum_{o<len} dy[i*ld_dy + o] * x[rows[j] + o]
+ * for i < MR, j < NR (always the full tile: the driver pads dy with zero
+ * rows and rows[] with repeats). len >= 1, any value: kernels read exactly
+ * len floats of every row. */
+typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t len, const float *dy,
+                                              size_t ld_dy, const float *x,
+                                              const int32_t *rows, float *c,
+                                              size_t ldc, int accumulate);
+
+/* Declarations of every kernel and its scalar twin, from the register lists
+ * kernels/f32_conv_direct.inc and kernels/f32_conv_wgrad.inc. */
+#define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
+  void name(size_t mr_, size_t kd, const float *a, const float *x,             \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
+  void twin(size_t mr_, size_t kd, const float *a, const float *x,             \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);
+#include "kernels/f32_conv_direct.inc"
+#undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
+  void name(size_t len, const float *dy, size_t ld_dy, const float *x,         \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
+  void twin(size_t len, const float *dy, size_t ld_dy, const float *x,         \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);
+#include "kernels/f32_conv_wgrad.inc"
+#undef CNN_F32_CONV_WGRAD_UKERNEL
+
 /* ---------------------------------------------------------- the table ---
  * Every slot is filled with its scalar kernel first, then overridden by the
  * ISA's own kernels, so no slot is ever NULL. */
@@ -157,6 +206,12 @@ struct cnn_kernels {
   cnn_f32_gemm_ukernel_fn gemm;
   cnn_f32_gemm_pack_fn gemm_pack_a, gemm_pack_b;
   const char *gemm_name;
+  int conv_direct_mr, conv_direct_nr;
+  cnn_f32_conv_direct_ukernel_fn conv_direct;
+  const char *conv_direct_name;
+  int conv_wgrad_mr, conv_wgrad_nr;
+  cnn_f32_conv_wgrad_ukernel_fn conv_wgrad;
+  const char *conv_wgrad_name;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

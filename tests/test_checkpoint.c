@@ -219,10 +219,11 @@ static void test_damage(void) {
   expect_bad_field(good, n, model_length_at, 1000000, "truncated at offset 16: model text needs");
   expect_bad_field(good, n, optimizer_length_at, 1u << 21, "optimizer text of 2097152 bytes");
   expect_bad_field(good, n, count_at, 0x7fffffffu, "2147483647 tensors, expected at most 65536");
-  expect_bad_field(good, n, count_at, 4000, "4000 tensors need at least 96000 bytes");
+  expect_bad_field(good, n, count_at, 4000, "4000 tensors need at least 100000 bytes");
   expect_bad_field(good, n, count_at, 2, "unexpected bytes after the last tensor");
   expect_bad_field(good, n, count_at, 4, "truncated");
   expect_bad_field(good, n, name_at, 300, "tensor name of 300 bytes, expected at most 256");
+  expect_bad_field(good, n, name_at, 0, "tensor 0 has an empty name");
   expect_bad_field(good, n, shape_at, 0, "has shape (0,1,5,5), every size must be 1..");
   expect_bad_field(good, n, shape_at, 0x80000000u, "every size must be 1..2147483647");
   expect_bad_field(good, n, shape_at + 8, 0x7fffffffu, "has more than 4294967296 elements");

@@ -9,11 +9,8 @@
 #include "cnn/image.h"
 #include "testutil.h"
 
-#if defined(__has_include)
-#if __has_include(<png.h>)
+#ifdef CNN_TEST_HAVE_LIBPNG /* tests/CMakeLists.txt: when libcnn has libpng */
 #include <png.h>
-#define TEST_HAVE_PNG_H 1
-#endif
 #endif
 
 static const char *dir;
@@ -67,7 +64,7 @@ static void test_png_round_trip(void) {
   CHECK_ERROR(cnn_image_save_png(path, pixels, 0, 7), CNN_STATUS_INVALID_ARGUMENT, "0x7");
 }
 
-#ifdef TEST_HAVE_PNG_H
+#ifdef CNN_TEST_HAVE_LIBPNG
 /* Writes a 2x2 PNG of the given simplified-API format with libpng. */
 static const char *write_png(const char *name, png_uint_32 format, const void *pixels,
                              const void *colormap, int colormap_entries) {
@@ -221,7 +218,7 @@ static void test_bad_images(void) {
 int main(void) {
   dir = test_temp_dir("test_image");
   test_png_round_trip();
-#ifdef TEST_HAVE_PNG_H
+#ifdef CNN_TEST_HAVE_LIBPNG
   test_png_colour_types();
 #endif
   test_pgm();

@@ -86,6 +86,18 @@ int main(void) {
                                     s->stride_h, s->stride_w, s->pad_h, s->pad_w};
       check_case(ctx, s->n, s->c, s->h, s->w, &desc, 300 + i);
     }
+  /* Random shapes; the seed is in every failure message. */
+  test_rng rng = test_rng_seeded(5);
+  for (int i = 0; i < 10; i++) {
+    const int window_h = test_rng_int(&rng, 1, 4), window_w = test_rng_int(&rng, 1, 4);
+    const cnn_pool2d_desc desc = {
+        i % 2 ? CNN_POOL_AVG : CNN_POOL_MAX, window_h, window_w,
+        test_rng_int(&rng, 1, 3), test_rng_int(&rng, 1, 3),
+        test_rng_int(&rng, 0, window_h - 1), test_rng_int(&rng, 0, window_w - 1)};
+    check_case(ctx, test_rng_int(&rng, 1, 3), test_rng_int(&rng, 1, 3),
+               test_rng_int(&rng, window_h, 9), test_rng_int(&rng, window_w, 9), &desc,
+               600 + i);
+  }
   cnn_context_free(ctx);
   return test_finish("test_pool2d_grad");
 }

@@ -10,6 +10,7 @@
 #include "cnn/checkpoint.h"
 #include "cnn/image.h"
 #include "cnn/plot.h"
+#include "cnn/train.h"
 
 #define CNN_VERSION_MAJOR 0
 #define CNN_VERSION_MINOR 1

@@ -1,23 +1,46 @@
-/* The convolution entry points. Every problem runs on the im2col + GEMM
- * path for now; faster paths slot in here ahead of it. */
+/* The convolution entry points: choose an algorithm from the list of
+ * conv/conv_algo.h (or the one CNN_CONV_ALGO forces) and run it. */
 #include "conv/conv.h"
 
-#include "conv/conv_im2col.h"
+#include <stdlib.h>
+
+#include "conv/conv_algo.h"
+
+/* The algorithm CNN_CONV_ALGO forces, NULL for auto (also when unset). */
+static cnn_status forced_algo(const struct cnn_conv_algo **algo) {
+  const char *env = getenv("CNN_CONV_ALGO");
+  *algo = NULL;
+  return env && *env ? cnn_conv_algo_parse(env, algo) : CNN_STATUS_OK;
+}
 
 cnn_status cnn_conv_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
                             const float *x, const float *w, const float *bias,
                             float *y) {
-  return cnn_conv_im2col_forward(ctx, p, x, w, bias, y);
+  const struct cnn_conv_algo *algo;
+  cnn_status st = forced_algo(&algo);
+  return st ? st : cnn_conv_forward_with(ctx, algo, p, x, w, bias, 0, y);
+}
+
+cnn_status cnn_conv_forward_relu(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                 const float *x, const float *w, const float *bias,
+                                 float *y) {
+  const struct cnn_conv_algo *algo;
+  cnn_status st = forced_algo(&algo);
+  return st ? st : cnn_conv_forward_with(ctx, algo, p, x, w, bias, 1, y);
 }
 
 cnn_status cnn_conv_backward_data(cnn_context *ctx, const struct cnn_conv_problem *p,
                                   const float *dy, const float *w, float *dx) {
-  return cnn_conv_im2col_backward_data(ctx, p, dy, w, dx);
+  const struct cnn_conv_algo *algo;
+  cnn_status st = forced_algo(&algo);
+  return st ? st : cnn_conv_backward_data_with(ctx, algo, p, dy, w, dx);
 }
 
 cnn_status cnn_conv_backward_weights(cnn_context *ctx,
                                      const struct cnn_conv_problem *p,
                                      const float *x, const float *dy, float *dw,
                                      float *dbias) {
-  return cnn_conv_im2col_backward_weights(ctx, p, x, dy, dw, dbias);
+  const struct cnn_conv_algo *algo;
+  cnn_status st = forced_algo(&algo);
+  return st ? st : cnn_conv_backward_weights_with(ctx, algo, p, x, dy, dw, dbias);
 }

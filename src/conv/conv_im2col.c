@@ -20,9 +20,11 @@ static int is_pointwise(const struct cnn_conv_problem *p) {
          p->pad_h == 0 && p->pad_w == 0;
 }
 
-/* Threads across the batch: never more than images, so each has work. */
+/* Threads across the batch when there are at least as many images as
+ * threads; otherwise the images run one after another and each GEMM spreads
+ * over all the threads itself. */
 static int batch_threads(const cnn_context *ctx, const struct cnn_conv_problem *p) {
-  return cnn_team_size(ctx->num_threads < p->n ? ctx->num_threads : p->n);
+  return cnn_team_size(p->n >= ctx->num_threads ? ctx->num_threads : 1);
 }
 
 struct geometry {

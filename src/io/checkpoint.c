@@ -185,8 +185,12 @@ static cnn_status get_text(reader *r, const char *what, uint32_t max, char **out
 }
 
 static cnn_status get_tensor(reader *r, int index, char **name, cnn_tensor *t) {
+  size_t name_at = r->at;
   cnn_status st = get_text(r, "tensor name", CNN_CHECKPOINT_MAX_NAME, name);
   if (st != CNN_STATUS_OK) return st;
+  if (!**name)
+    return cnn_error(CNN_STATUS_BAD_FORMAT, "%s: offset %zu: tensor %d has an empty name",
+                     r->path, name_at, index);
   size_t shape_at = r->at;
   uint32_t dims[4];
   for (int i = 0; i < 4 && st == CNN_STATUS_OK; i++) st = get_u32(r, "tensor shape", &dims[i]);
@@ -234,11 +238,11 @@ static cnn_status get_body(reader *r, cnn_checkpoint *ck) {
   if (count > CNN_CHECKPOINT_MAX_TENSORS)
     return cnn_error(CNN_STATUS_BAD_FORMAT, "%s: offset %zu: %u tensors, expected at most %d",
                      r->path, count_at, count, CNN_CHECKPOINT_MAX_TENSORS);
-  /* Each tensor takes at least 24 bytes (name length, shape, one value). */
-  if ((uint64_t)count * 24 > r->size - r->at)
+  /* Each tensor takes at least 25 bytes (name length, a name byte, shape, a value). */
+  if ((uint64_t)count * 25 > r->size - r->at)
     return cnn_error(CNN_STATUS_BAD_FORMAT,
                      "%s: truncated at offset %zu: %u tensors need at least %llu bytes, %zu "
-                     "remain", r->path, r->at, count, (unsigned long long)count * 24,
+                     "remain", r->path, r->at, count, (unsigned long long)count * 25,
                      r->size - r->at);
   ck->names = cnn_alloc_zeroed(count, sizeof *ck->names, "checkpoint names");
   ck->tensors = cnn_alloc_zeroed(count, sizeof *ck->tensors, "checkpoint tensors");

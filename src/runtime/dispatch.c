@@ -1,6 +1,7 @@
 /* The kernel tables: every slot starts with its scalar kernel, then each ISA
  * this build compiled and this CPU runs takes its own kernels from the
- * register lists (kernels/f32_gemm.inc). Built once. */
+ * register lists (kernels/f32_gemm.inc, kernels/f32_conv_*.inc). Built
+ * once. */
 #include <threads.h>
 
 #include "kernels/ukernels.h"
@@ -26,6 +27,32 @@ static void fill_scalar(struct cnn_kernels *k) {
   k->avgpool_bwd = cnn_f32_avgpool_bwd_ukernel__scalar;
 }
 
+/* The direct-convolution kernels of every ISA this build compiled, from
+ * their register lists (the scalar rows come first and fill every table,
+ * so no slot stays NULL); a table only serves when its ISA is usable. */
+static void fill_conv(void) {
+  for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+#define CNN_F32_CONV_DIRECT_UKERNEL(row_isa, name, twin, mr, nr)            \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
+    tables[isa].conv_direct_mr = mr;                                       \
+    tables[isa].conv_direct_nr = nr;                                       \
+    tables[isa].conv_direct = name;                                        \
+    tables[isa].conv_direct_name = #name;                                  \
+  }
+#include "kernels/f32_conv_direct.inc"
+#undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
+    tables[isa].conv_wgrad_mr = mr;                                        \
+    tables[isa].conv_wgrad_nr = nr;                                        \
+    tables[isa].conv_wgrad = name;                                         \
+    tables[isa].conv_wgrad_name = #name;                                   \
+  }
+#include "kernels/f32_conv_wgrad.inc"
+#undef CNN_F32_CONV_WGRAD_UKERNEL
+  }
+}
+
 static void build_tables(void) {
   for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
     fill_scalar(&tables[isa]);
@@ -45,6 +72,7 @@ static void build_tables(void) {
   }
 #include "kernels/f32_gemm.inc"
 #undef CNN_F32_GEMM_UKERNEL
+  fill_conv();
 }
 
 const struct cnn_kernels *cnn_kernels_for(cnn_isa isa) {

@@ -1,0 +1,466 @@
+/* conv_bench: convolution throughput on the shapes of bench/conv_shapes.csv.
+ *
+ *   conv_bench [--shapes FILE] [--only NAMES] [--pass fwd,bwd_data,bwd_weights]
+ *              [--algo LIST] [--isa ISA] [--threads LIST] [--reps R]
+ *              [--json FILE] [--verify] [--vs onednn] [--onednn-alg direct|auto]
+ *
+ * One row per shape x pass x algorithm x thread count: the median time of R
+ * samples (each sample repeats the call for at least 20 ms), GFLOP/s
+ * (2*N*K*C*R*S*OH*OW per pass), the percentage of the FMA peak measured at
+ * start-up for the ISA and thread count, and a benchdnn-style repro string.
+ * --verify checks every result against the scalar reference first. --vs
+ * onednn (when built with oneDNN) times oneDNN on the same buffers in the
+ * same run, NCHW in and out with its reorders counted, and prints the ratio
+ * of our GFLOP/s to oneDNN's, with the geometric mean and the minimum per
+ * thread count at the end. oneDNN runs its direct algorithm unless
+ * --onednn-alg auto lets it choose (Winograd included: fewer FLOPs than
+ * the ones quoted, so its GFLOP/s can exceed the FMA peak). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_shapes.h"
+#include "cnn/cnn.h"
+#include "conv/conv_algo.h"
+#include "fma_peak.h"
+
+#if CNN_HAVE_DNNL
+#include "onednn_conv.h"
+#endif
+
+#ifndef CNN_BENCH_DEFAULT_SHAPES
+#define CNN_BENCH_DEFAULT_SHAPES "bench/conv_shapes.csv"
+#endif
+
+enum { MAX_SHAPES = 256, MAX_LIST = 16, PASSES = 3 };
+static const char *const pass_names[PASSES] = {"fwd", "bwd_data", "bwd_weights"};
+
+struct options {
+  const char *shapes, *only, *json;
+  int passes[PASSES];
+  const char *algos[MAX_LIST];
+  int algo_count;
+  int threads[MAX_LIST];
+  int thread_count;
+  int reps, verify, vs_onednn, isa_given, onednn_auto;
+  cnn_isa isa;
+};
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: conv_bench [--shapes FILE] [--only NAME,...] [--pass fwd,bwd_data,bwd_weights]\n"
+          "                  [--algo auto,direct,im2col,reference] [--isa scalar|avx2|avx512|neon]\n"
+          "                  [--threads N[,N...]] [--reps R] [--json FILE] [--verify] [--vs onednn]\n"
+          "                  [--onednn-alg direct|auto]\n");
+}
+
+/* Splits a comma list in place into at most MAX_LIST items. */
+static int split(char *list, const char **items) {
+  int count = 0;
+  for (char *tok = strtok(list, ","); tok && count < MAX_LIST; tok = strtok(NULL, ","))
+    items[count++] = tok;
+  return count;
+}
+
+static int parse_options(int argc, char **argv, struct options *o) {
+  *o = (struct options){.shapes = CNN_BENCH_DEFAULT_SHAPES, .reps = 5,
+                        .passes = {1, 1, 1}, .algos = {"auto"}, .algo_count = 1};
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    const char *items[MAX_LIST];
+    if (strcmp(arg, "--verify") == 0) {
+      o->verify = 1;
+      continue;
+    }
+    if (!value) {
+      fprintf(stderr, "conv_bench: %s needs a value\n", arg);
+      return -1;
+    }
+    i++;
+    if (strcmp(arg, "--shapes") == 0) {
+      o->shapes = value;
+    } else if (strcmp(arg, "--only") == 0) {
+      o->only = value;
+    } else if (strcmp(arg, "--json") == 0) {
+      o->json = value;
+    } else if (strcmp(arg, "--reps") == 0) {
+      o->reps = atoi(value);
+      if (o->reps < 1) {
+        fprintf(stderr, "conv_bench: --reps %s: expected a positive integer\n", value);
+        return -1;
+      }
+    } else if (strcmp(arg, "--isa") == 0) {
+      if (cnn_isa_parse(value, &o->isa) != CNN_STATUS_OK || !cnn_isa_supported(o->isa)) {
+        fprintf(stderr, "conv_bench: --isa %s: unknown or not runnable here\n", value);
+        return -1;
+      }
+      o->isa_given = 1;
+    } else if (strcmp(arg, "--pass") == 0) {
+      char *copy = strdup(value);
+      const int n = split(copy, items);
+      memset(o->passes, 0, sizeof o->passes);
+      for (int j = 0; j < n; j++) {
+        int found = 0;
+        for (int p = 0; p < PASSES; p++)
+          if (strcmp(items[j], pass_names[p]) == 0) o->passes[p] = found = 1;
+        if (!found) {
+          fprintf(stderr, "conv_bench: --pass %s: expected fwd, bwd_data or bwd_weights\n",
+                  items[j]);
+          return -1;
+        }
+      }
+    } else if (strcmp(arg, "--algo") == 0) {
+      o->algo_count = split(strdup(value), o->algos);
+      for (int j = 0; j < o->algo_count; j++) {
+        const struct cnn_conv_algo *algo;
+        if (cnn_conv_algo_parse(o->algos[j], &algo) != CNN_STATUS_OK) {
+          fprintf(stderr, "conv_bench: --algo: %s\n", cnn_last_error());
+          return -1;
+        }
+      }
+    } else if (strcmp(arg, "--threads") == 0) {
+      o->thread_count = split(strdup(value), items);
+      for (int j = 0; j < o->thread_count; j++) {
+        o->threads[j] = atoi(items[j]);
+        if (o->threads[j] < 1) {
+          fprintf(stderr, "conv_bench: --threads %s: expected positive integers\n", value);
+          return -1;
+        }
+      }
+    } else if (strcmp(arg, "--onednn-alg") == 0) {
+      if (strcmp(value, "direct") != 0 && strcmp(value, "auto") != 0) {
+        fprintf(stderr, "conv_bench: --onednn-alg %s: expected direct or auto\n", value);
+        return -1;
+      }
+      o->onednn_auto = strcmp(value, "auto") == 0;
+    } else if (strcmp(arg, "--vs") == 0) {
+      if (strcmp(value, "onednn") != 0) {
+        fprintf(stderr, "conv_bench: --vs %s: only onednn is known\n", value);
+        return -1;
+      }
+#if CNN_HAVE_DNNL
+      o->vs_onednn = 1;
+#else
+      fprintf(stderr, "conv_bench: built without oneDNN (libdnnl-dev): --vs onednn unavailable\n");
+      return -1;
+#endif
+    } else {
+      usage();
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int selected(const struct options *o, const char *name) {
+  if (!o->only) return 1;
+  char *copy = strdup(o->only);
+  const char *items[MAX_LIST];
+  int n = split(copy, items), hit = 0;
+  for (int i = 0; i < n; i++) hit |= strcmp(items[i], name) == 0;
+  free(copy);
+  return hit;
+}
+
+/* ---- buffers ---- */
+
+struct tensors {
+  size_t nx, nw, ny;
+  float *x, *w, *bias, *y, *dy, *dx, *dw, *db; /* y doubles as the output checked */
+  float *ref;                                  /* the reference output of a pass */
+};
+
+static float *bench_alloc(size_t n) {
+  float *p = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+  if (!p) {
+    fprintf(stderr, "conv_bench: out of memory\n");
+    exit(1);
+  }
+  return p;
+}
+
+static void fill(float *x, size_t n, uint64_t *state) {
+  for (size_t i = 0; i < n; i++) {
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    x[i] = (float)((double)(*state >> 40) / (double)(1 << 24) * 2.0 - 1.0);
+  }
+}
+
+static void tensors_init(struct tensors *t, const struct cnn_conv_problem *p) {
+  t->nx = (size_t)p->n * p->c * p->h * p->w;
+  t->nw = (size_t)p->k * p->c * p->r * p->s;
+  t->ny = (size_t)p->n * p->k * p->oh * p->ow;
+  size_t most = t->nx > t->ny ? t->nx : t->ny;
+  if (t->nw > most) most = t->nw;
+  t->x = bench_alloc(t->nx), t->dx = bench_alloc(t->nx);
+  t->w = bench_alloc(t->nw), t->dw = bench_alloc(t->nw);
+  t->y = bench_alloc(t->ny), t->dy = bench_alloc(t->ny);
+  t->bias = bench_alloc(p->k), t->db = bench_alloc(p->k);
+  t->ref = bench_alloc(most);
+  uint64_t state = 42;
+  fill(t->x, t->nx, &state);
+  fill(t->w, t->nw, &state);
+  fill(t->dy, t->ny, &state);
+  fill(t->bias, p->k, &state);
+}
+
+static void tensors_free(struct tensors *t) {
+  float *all[] = {t->x, t->dx, t->w, t->dw, t->y, t->dy, t->bias, t->db, t->ref};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]);
+}
+
+/* The output of a pass and its length. */
+static float *pass_output(struct tensors *t, int pass, size_t *n) {
+  *n = pass == 0 ? t->ny : pass == 1 ? t->nx : t->nw;
+  return pass == 0 ? t->y : pass == 1 ? t->dx : t->dw;
+}
+
+static void reference(const struct cnn_conv_problem *p, struct tensors *t, int pass) {
+  if (pass == 0) cnn_f32_conv_fwd_ref(p, t->x, t->w, t->bias, t->ref);
+  if (pass == 1) cnn_f32_conv_bwd_data_ref(p, t->dy, t->w, t->ref);
+  if (pass == 2) cnn_f32_conv_bwd_weights_ref(p, t->x, t->dy, t->ref, NULL);
+}
+
+/* Largest difference relative to the largest reference magnitude. */
+static double relative_error(const float *got, const float *want, size_t n) {
+  double diff = 0.0, scale = 1e-30;
+  for (size_t i = 0; i < n; i++) {
+    const double d = fabs((double)got[i] - want[i]);
+    if (!(d <= diff)) diff = d; /* NaN wins */
+    if (fabs(want[i]) > scale) scale = fabs(want[i]);
+  }
+  return diff / scale;
+}
+
+/* ---- timing ---- */
+
+typedef int (*bench_fn)(void *arg);
+
+static int cmp_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median seconds per call over reps samples; -1 on failure. */
+static double time_median(bench_fn fn, void *arg, int reps) {
+  if (fn(arg) != 0) return -1.0; /* warm-up: buffers, caches, thread pools */
+  double samples[reps];
+  for (int r = 0; r < reps; r++) {
+    int calls = 0;
+    const double start = bench_now();
+    double now = start;
+    do {
+      if (fn(arg) != 0) return -1.0;
+      calls++;
+      now = bench_now();
+    } while (now - start < 0.02);
+    samples[r] = (now - start) / calls;
+  }
+  qsort(samples, (size_t)reps, sizeof samples[0], cmp_double);
+  return reps % 2 ? samples[reps / 2] : 0.5 * (samples[reps / 2 - 1] + samples[reps / 2]);
+}
+
+struct ours_call {
+  cnn_context *ctx;
+  const struct cnn_conv_algo *algo;
+  const struct cnn_conv_problem *p;
+  struct tensors *t;
+  int pass;
+};
+
+static int run_ours(void *arg) {
+  struct ours_call *c = arg;
+  struct tensors *t = c->t;
+  cnn_status st;
+  if (c->pass == 0)
+    st = cnn_conv_forward_with(c->ctx, c->algo, c->p, t->x, t->w, t->bias, 0, t->y);
+  else if (c->pass == 1)
+    st = cnn_conv_backward_data_with(c->ctx, c->algo, c->p, t->dy, t->w, t->dx);
+  else
+    st = cnn_conv_backward_weights_with(c->ctx, c->algo, c->p, t->x, t->dy, t->dw, t->db);
+  if (st != CNN_STATUS_OK) fprintf(stderr, "conv_bench: %s\n", cnn_last_error());
+  return st == CNN_STATUS_OK ? 0 : -1;
+}
+
+#if CNN_HAVE_DNNL
+static int run_onednn(void *arg) { return onednn_conv_run(arg); }
+#endif
+
+/* ---- output ---- */
+
+struct summary {
+  double log_ratio_sum, min_ratio;
+  int ratios;
+  const char *min_cell;
+  char min_cell_buf[96];
+};
+
+static void json_row(FILE *json, int *first, const struct bench_shape *b, const char *pass,
+                     const char *algo, const char *impl, int threads, double ms, double gflops,
+                     double peak_pct, double onednn_ms, double onednn_gflops,
+                     const char *onednn_impl, const char *verify, const char *repro) {
+  if (!json) return;
+  fprintf(json, "%s\n  {\"shape\": \"%s\", \"pass\": \"%s\", \"algo\": \"%s\", \"impl\": \"%s\", "
+                "\"threads\": %d, \"ms\": %.4f, \"gflops\": %.2f, \"peak_pct\": %.1f",
+          *first ? "" : ",", b->name, pass, algo, impl, threads, ms, gflops, peak_pct);
+  if (onednn_ms > 0)
+    fprintf(json, ", \"onednn_ms\": %.4f, \"onednn_gflops\": %.2f, \"ratio\": %.3f, "
+                  "\"onednn_impl\": \"%s\"",
+            onednn_ms, onednn_gflops, gflops / onednn_gflops, onednn_impl);
+  fprintf(json, ", \"verify\": \"%s\", \"repro\": \"", verify);
+  for (const char *c = repro; *c; c++) fprintf(json, *c == '"' ? "\\\"" : "%c", *c);
+  fprintf(json, "\"}");
+  *first = 0;
+}
+
+int main(int argc, char **argv) {
+  struct options o;
+  if (parse_options(argc, argv, &o) != 0) return 2;
+  struct bench_shape shapes[MAX_SHAPES];
+  const int shape_count = bench_read_shapes(o.shapes, shapes, MAX_SHAPES);
+  if (shape_count < 0) return 2;
+
+  cnn_context *ctx;
+  if (cnn_context_create(0, &ctx) != CNN_STATUS_OK) {
+    fprintf(stderr, "conv_bench: %s\n", cnn_last_error());
+    return 2;
+  }
+  if (o.isa_given) cnn_context_set_isa(ctx, o.isa);
+  const cnn_isa isa = cnn_context_isa(ctx);
+  if (o.thread_count == 0) o.threads[o.thread_count++] = cnn_context_num_threads(ctx);
+
+  FILE *json = o.json ? fopen(o.json, "w") : NULL;
+  if (o.json && !json) {
+    fprintf(stderr, "conv_bench: cannot write %s\n", o.json);
+    return 2;
+  }
+  int json_first = 1;
+  if (json) fprintf(json, "[");
+  int failures = 0;
+
+  for (int ti = 0; ti < o.thread_count; ti++) {
+    const int threads = o.threads[ti];
+    cnn_context_set_num_threads(ctx, threads);
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    const double peak = bench_fma_peak(isa, threads);
+    printf("# isa %s, %d thread%s, measured FMA peak %.1f GFLOP/s%s%s\n", cnn_isa_name(isa),
+           threads, threads > 1 ? "s" : "", peak, o.vs_onednn ? ", vs oneDNN alg " : "",
+           o.vs_onednn ? (o.onednn_auto ? "auto" : "direct") : "");
+    printf("%-11s %-11s %-9s %-9s %9s %8s %6s", "shape", "pass", "algo", "impl", "ms",
+           "GFLOP/s", "%peak");
+    if (o.vs_onednn) printf(" %9s %8s %6s  %-22s", "onednn_ms", "GFLOP/s", "ratio", "onednn_impl");
+    printf(" %-8s %s\n", "verify", "repro");
+    struct summary sum = {.min_ratio = INFINITY};
+
+    for (int si = 0; si < shape_count; si++) {
+      const struct bench_shape *b = &shapes[si];
+      if (!selected(&o, b->name)) continue;
+      const struct cnn_conv_problem p = {
+          .n = b->n, .c = b->c, .h = b->h, .w = b->w, .k = b->k, .r = b->r, .s = b->s,
+          .stride_h = b->stride, .stride_w = b->stride, .pad_h = b->pad, .pad_w = b->pad,
+          .oh = bench_shape_oh(b), .ow = bench_shape_ow(b)};
+      struct tensors t;
+      tensors_init(&t, &p);
+      char repro[160];
+      bench_shape_repro(b, repro, sizeof repro);
+      const double flops = bench_shape_flops(b);
+
+      for (int pass = 0; pass < PASSES; pass++) {
+        if (!o.passes[pass]) continue;
+        if (o.verify) reference(&p, &t, pass);
+        double onednn_s = -1.0;
+        const char *onednn_impl = "";
+        char onednn_verify[32] = "";
+#if CNN_HAVE_DNNL
+        struct onednn_conv dnn;
+        int dnn_ready = 0;
+        if (o.vs_onednn) {
+          float *dnn_x = pass == 1 ? t.dx : t.x, *dnn_w = pass == 2 ? t.dw : t.w;
+          float *dnn_y = pass == 0 ? t.y : t.dy, *dnn_b = pass == 2 ? t.db : t.bias;
+          const dnnl_alg_kind_t alg =
+              o.onednn_auto ? dnnl_convolution_auto : dnnl_convolution_direct;
+          dnn_ready = onednn_conv_init(&dnn, b, pass, alg, dnn_x, dnn_w, dnn_b, dnn_y) == 0;
+          if (dnn_ready) {
+            onednn_s = time_median(run_onednn, &dnn, o.reps);
+            onednn_impl = dnn.impl;
+            if (o.verify) {
+              size_t n;
+              const float *out = pass_output(&t, pass, &n);
+              snprintf(onednn_verify, sizeof onednn_verify, "%.1e", relative_error(out, t.ref, n));
+            }
+          }
+        }
+#endif
+        for (int ai = 0; ai < o.algo_count; ai++) {
+          const struct cnn_conv_algo *algo, *chosen;
+          cnn_conv_algo_parse(o.algos[ai], &algo);
+          const cnn_conv_pass cp = (cnn_conv_pass)pass;
+          if (cnn_conv_algo_choose(ctx, algo, &p, cp, &chosen) != CNN_STATUS_OK) {
+            printf("%-11s %-11s %-9s declined: %s\n", b->name, pass_names[pass], o.algos[ai],
+                   cnn_last_error());
+            continue;
+          }
+          struct ours_call call = {ctx, chosen, &p, &t, pass};
+          char verify[32] = "-";
+          if (o.verify) {
+            size_t n;
+            float *out = pass_output(&t, pass, &n);
+            for (size_t i = 0; i < n; i++) out[i] = NAN;
+            const double err = run_ours(&call) == 0 ? relative_error(out, t.ref, n) : INFINITY;
+            const int ok = err <= 1e-4;
+            failures += !ok;
+            snprintf(verify, sizeof verify, "%s%.0e", ok ? "ok:" : "FAIL:", err);
+          }
+          const double s = time_median(run_ours, &call, o.reps);
+          if (s < 0) {
+            failures++;
+            continue;
+          }
+          const double gflops = flops / s * 1e-9;
+          printf("%-11s %-11s %-9s %-9s %9.3f %8.1f %6.1f", b->name, pass_names[pass],
+                 o.algos[ai], chosen->name, s * 1e3, gflops, 100.0 * gflops / peak);
+          double onednn_gflops = 0.0;
+          if (onednn_s > 0) {
+            onednn_gflops = flops / onednn_s * 1e-9;
+            const double ratio = gflops / onednn_gflops;
+            printf(" %9.3f %8.1f %6.2f  %-22s", onednn_s * 1e3, onednn_gflops, ratio,
+                   onednn_impl);
+            sum.log_ratio_sum += log(ratio);
+            sum.ratios++;
+            if (ratio < sum.min_ratio) {
+              sum.min_ratio = ratio;
+              snprintf(sum.min_cell_buf, sizeof sum.min_cell_buf, "%.31s %s", b->name,
+                       pass_names[pass]);
+            }
+          }
+          printf(" %-8s %s\n", verify, repro);
+          if (o.verify && onednn_verify[0]) printf("%-11s %-11s onednn verify %s\n", b->name, pass_names[pass], onednn_verify);
+          json_row(json, &json_first, b, pass_names[pass], o.algos[ai], chosen->name, threads,
+                   s * 1e3, gflops, 100.0 * gflops / peak, onednn_s * 1e3, onednn_gflops,
+                   onednn_impl, verify, repro);
+        }
+#if CNN_HAVE_DNNL
+        if (dnn_ready) onednn_conv_free(&dnn);
+#endif
+        fflush(stdout);
+      }
+      tensors_free(&t);
+    }
+    if (sum.ratios)
+      printf("# %d thread%s: geomean ratio %.3f over %d cells, min %.3f (%s)\n\n", threads,
+             threads > 1 ? "s" : "", exp(sum.log_ratio_sum / sum.ratios), sum.ratios,
+             sum.min_ratio, sum.min_cell_buf);
+  }
+  if (json) {
+    fprintf(json, "\n]\n");
+    fclose(json);
+  }
+  cnn_context_free(ctx);
+  if (failures) fprintf(stderr, "conv_bench: %d failure(s)\n", failures);
+  return failures ? 1 : 0;
+}

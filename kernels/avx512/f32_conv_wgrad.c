@@ -1,0 +1,39 @@
+/* AVX-512 weight-gradient micro-kernel: 4 filters x 6 filter taps, each
+ * accumulator a vector of 16 partial sums over output positions, reduced
+ * horizontally once at the end; a masked step covers the tail of len. */
+#include <immintrin.h>
+
+#include "kernels/ukernels.h"
+
+enum { MR = 4, NR = 6 };
+
+static inline __attribute__((always_inline)) void step(__m512 acc[MR][NR],
+                                                       const float *const g[MR],
+                                                       const float *const b[NR],
+                                                       size_t o, __mmask16 mask) {
+  __m512 gv[MR];
+  for (int i = 0; i < MR; i++) gv[i] = _mm512_maskz_loadu_ps(mask, g[i] + o);
+  for (int j = 0; j < NR; j++) {
+    const __m512 bv = _mm512_maskz_loadu_ps(mask, b[j] + o);
+    for (int i = 0; i < MR; i++) acc[i][j] = _mm512_fmadd_ps(gv[i], bv, acc[i][j]);
+  }
+}
+
+void cnn_f32_conv_wgrad_ukernel_4x6__avx512(size_t len, const float *dy, size_t ld_dy,
+                                            const float *x, const int32_t *rows,
+                                            float *c, size_t ldc, int accumulate) {
+  const float *g[MR], *b[NR];
+  for (int i = 0; i < MR; i++) g[i] = dy + i * ld_dy;
+  for (int j = 0; j < NR; j++) b[j] = x + rows[j];
+  __m512 acc[MR][NR];
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
+  size_t o = 0;
+  for (; o + 16 <= len; o += 16) step(acc, g, b, o, (__mmask16)0xffff);
+  if (o < len) step(acc, g, b, o, (__mmask16)((1u << (len - o)) - 1));
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NR; j++) {
+      const float sum = _mm512_reduce_add_ps(acc[i][j]);
+      c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
+    }
+}

@@ -1,0 +1,238 @@
+/* cnn train: epochs of training with test accuracy after each. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+
+struct train_args {
+  const char *model, *optimizer, *data, *save, *resume, *log, *plot;
+  int epochs, batch, threads;
+  float lr, weight_decay;
+  uint64_t seed;
+};
+
+/* One row of the report per epoch. */
+struct epoch_row {
+  unsigned long long epoch;
+  double train_loss, train_accuracy, test_loss, test_accuracy, train_seconds,
+      test_seconds;
+};
+
+static const struct cli_usage usage = {
+    "train", "[options]",
+    "Trains a model on an IDX data set (train-* and t10k-* files, raw or .gz) and\n"
+    "reports train loss and accuracy, test loss and accuracy on the whole test set\n"
+    "and seconds after every epoch. MODEL is a built-in name (lenet5, simple, mlp)\n"
+    "or a model text such as \"conv 32 3x3 pad 1, relu, maxpool 2, fc 128, relu,\n"
+    "fc 10\" (layers: conv, maxpool, avgpool, fc, relu, sigmoid, tanh, flatten).\n"
+    "--save writes a checkpoint after every epoch; --resume continues one exactly\n"
+    "(its model, optimizer, batch size and random state) for --epochs more.",
+    0, 0};
+
+/* A single word that is not a built-in name is a typo of one, not a model. */
+static int check_model(const char *model) {
+  if (cnn_model_builtin(model) || strpbrk(model, " ,\n")) return -1;
+  return cli_usage_error("train",
+                         "--model \"%s\": expected lenet5, simple, mlp or a model text "
+                         "such as \"fc 100, relu, fc 10\"",
+                         model);
+}
+
+static FILE *open_log(const char *path, int append) {
+  FILE *f = fopen(path, append ? "a" : "w");
+  if (!f) return NULL;
+  if (ftell(f) == 0)
+    fprintf(f, "epoch,train_loss,train_accuracy,test_loss,test_accuracy,"
+               "train_seconds,test_seconds\n");
+  return f;
+}
+
+static void print_row(FILE *csv, const struct epoch_row *r) {
+  printf("%5llu %11.4f %9.2f%% %10.4f %8.2f%% %8.1f %7.1f\n", r->epoch, r->train_loss,
+         100 * r->train_accuracy, r->test_loss, 100 * r->test_accuracy,
+         r->train_seconds, r->test_seconds);
+  fflush(stdout);
+  if (csv) {
+    fprintf(csv, "%llu,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f\n", r->epoch, r->train_loss,
+            r->train_accuracy, r->test_loss, r->test_accuracy, r->train_seconds,
+            r->test_seconds);
+    fflush(csv);
+  }
+}
+
+/* Flags that a checkpoint already decides. */
+static int check_resume_conflicts(const struct cli_option *options, int count) {
+  static const char *const decided[] = {"--model", "--optimizer", "--lr",
+                                        "--weight-decay", "--batch", "--seed"};
+  for (size_t k = 0; k < sizeof decided / sizeof decided[0]; k++)
+    if (cli_option_given(options, count, decided[k]))
+      return cli_usage_error("train",
+                               "%s cannot be combined with --resume: the checkpoint "
+                               "holds the model, optimizer, batch size and random state",
+                               decided[k]);
+  return -1;
+}
+
+static cnn_status make_trainer(cnn_context *ctx, const struct train_args *a,
+                               int lr_given, cnn_trainer **trainer) {
+  if (a->resume) return cnn_trainer_resume(ctx, a->resume, trainer);
+  cnn_optimizer_kind kind;
+  cnn_status st = cnn_optimizer_parse(a->optimizer, &kind);
+  if (st) return st;
+  cnn_train_settings settings = cnn_train_settings_default(kind);
+  if (lr_given) settings.lr = a->lr;
+  settings.weight_decay = a->weight_decay;
+  settings.batch = a->batch;
+  return cnn_trainer_create(ctx, a->model, &settings, a->seed, trainer);
+}
+
+/* The curves of --plot: four series of this run's epochs, in percent and loss. */
+struct curves {
+  double *values; /* train accuracy, test accuracy, train loss, test loss; each capacity long */
+  int count, capacity;
+};
+
+static cnn_status save_plot(const char *path, struct curves *c,
+                            const struct epoch_row *row, unsigned long long first) {
+  double *v = c->values;
+  int n = c->count++, cap = c->capacity;
+  v[n] = 100 * row->train_accuracy;
+  v[cap + n] = 100 * row->test_accuracy;
+  v[2 * cap + n] = row->train_loss;
+  v[3 * cap + n] = row->test_loss;
+  cnn_plot_series accuracy[] = {{"train accuracy", v, c->count},
+                                {"test accuracy", v + cap, c->count}};
+  cnn_plot_series loss[] = {{"train loss", v + 2 * cap, c->count},
+                            {"test loss", v + 3 * cap, c->count}};
+  cnn_plot_panel panels[] = {{"accuracy (%)", accuracy, 2}, {"loss", loss, 2}};
+  char x_label[64];
+  if (first > 1)
+    snprintf(x_label, sizeof x_label, "epoch (1 = epoch %llu)", first);
+  else
+    snprintf(x_label, sizeof x_label, "epoch");
+  return cnn_plot_save_svg(path, "cnn train", x_label, panels, 2);
+}
+
+static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_trainer *tr,
+                        const cnn_dataset *train, const cnn_dataset *test, FILE *csv,
+                        struct curves *curves) {
+  unsigned long long first = cnn_trainer_epoch(tr) + 1,
+                     last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
+  printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
+  for (unsigned long long e = first; e <= last; e++) {
+    struct cli_progress progress;
+    cli_progress_start(&progress, e, last);
+    cnn_epoch_stats stats;
+    cnn_status st = cnn_trainer_train_epoch(tr, train, cli_progress_update, &progress,
+                                            &stats);
+    cli_progress_clear(&progress);
+    if (st == CNN_STATUS_INTERRUPTED) {
+      fprintf(stderr, "cnn train: interrupted in epoch %llu%s\n", e,
+              a->save ? "; the checkpoint holds the last complete epoch" : "");
+      return 130;
+    }
+    if (st) return cli_fail("train", "training", st);
+    struct epoch_row row = {e, stats.loss, stats.accuracy, 0, 0,
+                            cli_now() - progress.start, 0};
+    double t = cli_now();
+    cnn_evaluation ev;
+    if ((st = cnn_net_evaluate(cnn_trainer_net(tr), ctx, test, &ev)))
+      return cli_fail("train", "evaluating", st);
+    row.test_loss = ev.loss;
+    row.test_accuracy = ev.accuracy;
+    row.test_seconds = cli_now() - t;
+    print_row(csv, &row);
+    if (a->plot && (st = save_plot(a->plot, curves, &row, first)))
+      return cli_fail("train", "--plot", st);
+    if (a->save && (st = cnn_trainer_save(tr, a->save)))
+      return cli_fail("train", "saving the checkpoint", st);
+  }
+  if (a->save) printf("saved %s (epoch %llu)\n", a->save, last);
+  return CLI_EXIT_OK;
+}
+
+int cli_train(int argc, char **argv) {
+  struct train_args a = {.model = "lenet5", .optimizer = "adam", .data = "data/mnist",
+                         .epochs = 10, .batch = 64, .seed = 1};
+  struct cli_option options[] = {
+      CLI_STRING("--model", "MODEL", &a.model,
+                 "lenet5 (default), simple, mlp, or a model text"),
+      CLI_INT("--epochs", "N", &a.epochs, 1, 100000, "epochs to train (default 10)"),
+      CLI_INT("--batch", "B", &a.batch, 1, 65536, "images per step (default 64)"),
+      CLI_STRING("--optimizer", "NAME", &a.optimizer, "sgd, momentum or adam (default)"),
+      CLI_FLOAT_ABOVE("--lr", "X", &a.lr, 0, 10,
+                      "learning rate (default 0.1 sgd, 0.01 momentum, 0.001 adam)"),
+      CLI_FLOAT("--weight-decay", "X", &a.weight_decay, 0, 1,
+                "L2 weight decay on weights, not biases (default 0)"),
+      CLI_INT("--threads", "T", &a.threads, 1, 1024,
+              "threads (default CNN_NUM_THREADS, else the physical cores)"),
+      CLI_U64("--seed", "S", &a.seed, "seed of initialization and shuffling (default 1)"),
+      CLI_STRING("--data", "DIR", &a.data, "data set directory (default data/mnist)"),
+      CLI_STRING("--save", "FILE", &a.save, "write a checkpoint after every epoch"),
+      CLI_STRING("--resume", "FILE", &a.resume, "continue training from a checkpoint"),
+      CLI_STRING("--log", "FILE.csv", &a.log, "write one CSV row per epoch"),
+      CLI_STRING("--plot", "FILE.svg", &a.plot, "chart of loss and accuracy per epoch"),
+  };
+  int num_options = (int)(sizeof options / sizeof options[0]);
+  char **args;
+  int num_args, code = cli_parse(&usage, options, num_options, argc, argv, &args, &num_args);
+  if (code >= 0) return code;
+  cnn_optimizer_kind kind;
+  if (cnn_optimizer_parse(a.optimizer, &kind))
+    return cli_usage_error("train", "--optimizer \"%s\": expected sgd, momentum or adam",
+                           a.optimizer);
+  if ((code = check_model(a.model)) >= 0) return code;
+  if (a.resume && (code = check_resume_conflicts(options, num_options)) >= 0) return code;
+
+  cnn_context *ctx = NULL;
+  cnn_dataset train = {0}, test = {0};
+  cnn_trainer *tr = NULL;
+  FILE *csv = NULL;
+  cnn_status st;
+  if ((st = cnn_dataset_load(a.data, "train", &train)) ||
+      (st = cnn_dataset_load(a.data, "t10k", &test))) {
+    cli_fail("train", "loading the data", st);
+    if (strcmp(a.data, "data/mnist") == 0)
+      fprintf(stderr, "(scripts/fetch-mnist downloads MNIST into data/mnist)\n");
+    code = CLI_EXIT_FAILURE;
+  } else if ((st = cli_context(a.threads, &ctx))) {
+    code = cli_fail("train", "--threads", st);
+  } else if ((st = make_trainer(ctx, &a, cli_option_given(options, num_options, "--lr"),
+                                &tr))) {
+    code = cli_fail("train", a.resume ? a.resume : "--model", st);
+  } else if (a.log && !(csv = open_log(a.log, a.resume != NULL))) {
+    fprintf(stderr, "cnn train: --log %s: cannot open for writing\n", a.log);
+    code = CLI_EXIT_FAILURE;
+  } else {
+    cnn_net *net = cnn_trainer_net(tr);
+    char settings[256];
+    cnn_train_settings_format(cnn_trainer_settings(tr), settings, sizeof settings);
+    printf("model: %s (%zu weights)\n", cnn_net_text(net), cnn_net_num_weights(net));
+    printf("optimizer: %s\n", settings);
+    if (a.resume)
+      printf("resuming %s after epoch %llu (step %llu)\n", a.resume,
+             (unsigned long long)cnn_trainer_epoch(tr),
+             (unsigned long long)cnn_trainer_step(tr));
+    else
+      printf("seed: %llu\n", (unsigned long long)a.seed);
+    printf("data: %s, %d training and %d test images of %dx%d\n", a.data, train.count,
+           test.count, train.rows, train.cols);
+    struct curves curves = {calloc(4 * (size_t)a.epochs, sizeof(double)), 0, a.epochs};
+    if (!curves.values) {
+      fprintf(stderr, "cnn train: out of memory\n");
+      code = CLI_EXIT_FAILURE;
+    } else {
+      code = train_epochs(&a, ctx, tr, &train, &test, csv, &curves);
+    }
+    free(curves.values);
+  }
+  if (csv) fclose(csv);
+  cnn_trainer_free(tr);
+  cnn_context_free(ctx);
+  cnn_dataset_free(&train);
+  cnn_dataset_free(&test);
+  return code;
+}

@@ -1,0 +1,149 @@
+/* The ordered list of convolution algorithms and the choice among them. */
+#include "conv/conv_algo.h"
+
+#include <string.h>
+
+#include "conv/conv_direct.h"
+#include "conv/conv_im2col.h"
+#include "runtime/error.h"
+
+/* ReLU after a path that has no fused epilogue. */
+static void relu_in_place(const struct cnn_conv_problem *p, float *y) {
+  const size_t count = (size_t)p->n * p->k * p->oh * p->ow;
+  for (size_t i = 0; i < count; i++)
+    if (!(y[i] > 0.0f)) y[i] = 0.0f;
+}
+
+/* ---- direct ---- */
+
+static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_problem *p,
+                              cnn_conv_pass pass) {
+  (void)ctx;
+  (void)pass;
+  return cnn_conv_direct_check(p);
+}
+
+/* ---- im2col + GEMM ---- */
+
+static cnn_status im2col_init(const cnn_context *ctx, const struct cnn_conv_problem *p,
+                              cnn_conv_pass pass) {
+  (void)ctx;
+  (void)p;
+  (void)pass;
+  return CNN_STATUS_OK;
+}
+
+static cnn_status im2col_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                 const float *x, const float *w, const float *bias,
+                                 int relu, float *y) {
+  cnn_status st = cnn_conv_im2col_forward(ctx, p, x, w, bias, y);
+  if (st == CNN_STATUS_OK && relu) relu_in_place(p, y);
+  return st;
+}
+
+/* ---- the scalar reference, single-threaded ---- */
+
+static cnn_status reference_init(const cnn_context *ctx, const struct cnn_conv_problem *p,
+                                 cnn_conv_pass pass) {
+  (void)ctx;
+  (void)p;
+  (void)pass;
+  return CNN_STATUS_OK;
+}
+
+static cnn_status reference_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                    const float *x, const float *w, const float *bias,
+                                    int relu, float *y) {
+  (void)ctx;
+  cnn_f32_conv_fwd_ref(p, x, w, bias, y);
+  if (relu) relu_in_place(p, y);
+  return CNN_STATUS_OK;
+}
+
+static cnn_status reference_backward_data(cnn_context *ctx,
+                                          const struct cnn_conv_problem *p,
+                                          const float *dy, const float *w, float *dx) {
+  (void)ctx;
+  cnn_f32_conv_bwd_data_ref(p, dy, w, dx);
+  return CNN_STATUS_OK;
+}
+
+static cnn_status reference_backward_weights(cnn_context *ctx,
+                                             const struct cnn_conv_problem *p,
+                                             const float *x, const float *dy, float *dw,
+                                             float *dbias) {
+  (void)ctx;
+  cnn_f32_conv_bwd_weights_ref(p, x, dy, dw, dbias);
+  return CNN_STATUS_OK;
+}
+
+static const struct cnn_conv_algo algos[] = {
+    {"direct", direct_init, cnn_conv_direct_forward, cnn_conv_direct_backward_data,
+     cnn_conv_direct_backward_weights},
+    {"im2col", im2col_init, im2col_forward, cnn_conv_im2col_backward_data,
+     cnn_conv_im2col_backward_weights},
+    {"reference", reference_init, reference_forward, reference_backward_data,
+     reference_backward_weights},
+};
+enum { ALGO_COUNT = sizeof algos / sizeof algos[0] };
+
+const struct cnn_conv_algo *cnn_conv_algos(int *count) {
+  *count = ALGO_COUNT;
+  return algos;
+}
+
+cnn_status cnn_conv_algo_parse(const char *name, const struct cnn_conv_algo **algo) {
+  *algo = NULL;
+  if (name && strcmp(name, "auto") == 0) return CNN_STATUS_OK;
+  for (int i = 0; name && i < ALGO_COUNT; i++)
+    if (strcmp(name, algos[i].name) == 0) {
+      *algo = &algos[i];
+      return CNN_STATUS_OK;
+    }
+  return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
+                   "convolution algorithm \"%s\": expected auto, direct, im2col or reference",
+                   name ? name : "(null)");
+}
+
+cnn_status cnn_conv_algo_choose(const cnn_context *ctx, const struct cnn_conv_algo *forced,
+                                const struct cnn_conv_problem *p, cnn_conv_pass pass,
+                                const struct cnn_conv_algo **chosen) {
+  *chosen = NULL;
+  if (forced) {
+    cnn_status st = forced->init(ctx, p, pass);
+    if (st == CNN_STATUS_OK) *chosen = forced;
+    return st;
+  }
+  for (int i = 0; i < ALGO_COUNT; i++)
+    if (algos[i].init(ctx, p, pass) == CNN_STATUS_OK) {
+      *chosen = &algos[i];
+      return CNN_STATUS_OK;
+    }
+  return cnn_error(CNN_STATUS_UNIMPLEMENTED, "convolution: no algorithm accepts the problem");
+}
+
+cnn_status cnn_conv_forward_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
+                                 const struct cnn_conv_problem *p, const float *x,
+                                 const float *w, const float *bias, int relu, float *y) {
+  const struct cnn_conv_algo *chosen;
+  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_FORWARD, &chosen);
+  return st ? st : chosen->forward(ctx, p, x, w, bias, relu, y);
+}
+
+cnn_status cnn_conv_backward_data_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
+                                       const struct cnn_conv_problem *p, const float *dy,
+                                       const float *w, float *dx) {
+  const struct cnn_conv_algo *chosen;
+  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_BACKWARD_DATA, &chosen);
+  return st ? st : chosen->backward_data(ctx, p, dy, w, dx);
+}
+
+cnn_status cnn_conv_backward_weights_with(cnn_context *ctx,
+                                          const struct cnn_conv_algo *algo,
+                                          const struct cnn_conv_problem *p,
+                                          const float *x, const float *dy, float *dw,
+                                          float *dbias) {
+  const struct cnn_conv_algo *chosen;
+  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_BACKWARD_WEIGHTS, &chosen);
+  return st ? st : chosen->backward_weights(ctx, p, x, dy, dw, dbias);
+}

@@ -1,0 +1,93 @@
+#include "conv/direct_gemm.h"
+
+#include <string.h>
+
+/* Reduction steps per block: the planes' rows one tile reads in a block
+ * stay in L1 while every filter block runs over them. */
+enum { KC = 256 };
+
+static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+
+size_t cnn_direct_gemm_a_len(const struct cnn_kernels *k, int m, int kd) {
+  return round_up((size_t)m, (size_t)k->conv_direct_mr) * (size_t)kd;
+}
+
+size_t cnn_direct_gemm_tiles(const struct cnn_kernels *k, const struct cnn_direct_gemm *g) {
+  const size_t n = (size_t)g->out_h * g->ld;
+  return (n + k->conv_direct_nr - 1) / k->conv_direct_nr;
+}
+
+size_t cnn_direct_gemm_panel_len(const struct cnn_kernels *k, int m) {
+  return round_up((size_t)m, (size_t)k->conv_direct_mr) * k->conv_direct_nr;
+}
+
+size_t cnn_direct_gemm_reach(const struct cnn_kernels *k, const struct cnn_direct_gemm *g) {
+  return cnn_direct_gemm_tiles(k, g) * k->conv_direct_nr;
+}
+
+void cnn_direct_gemm_pack_a(const struct cnn_kernels *k, int m, int kd,
+                            const float *w, size_t ch_stride,
+                            const size_t *p_offset, float *a) {
+  const int mr = k->conv_direct_mr;
+  for (int m0 = 0; m0 < m; m0 += mr) {
+    float *panel = a + (size_t)m0 * kd;
+    for (int p = 0; p < kd; p++)
+      for (int i = 0; i < mr; i++)
+        panel[(size_t)p * mr + i] =
+            m0 + i < m ? w[(size_t)(m0 + i) * ch_stride + p_offset[p]] : 0.0f;
+  }
+}
+
+/* Scatters positions [o0, o_end) of the tile in panel (rows of nr) into dst. */
+static void scatter(const struct cnn_direct_gemm *g, const float *panel, size_t nr,
+                    size_t o0, size_t o_end, const struct cnn_direct_epilogue *epi,
+                    float *dst) {
+  for (int ch = 0; ch < g->m; ch++) {
+    const float *tile = panel + (size_t)ch * nr;
+    float *out = dst + (size_t)ch * g->dst_plane;
+    const int has_bias = epi && epi->bias, relu = epi && epi->relu;
+    const float bias = has_bias ? epi->bias[ch] : 0.0f;
+    for (size_t o = o0; o < o_end;) {
+      const size_t i = o / g->ld, j = o % g->ld;
+      const size_t row_end = (i + 1) * g->ld < o_end ? (i + 1) * g->ld : o_end;
+      const size_t j_end = j + (row_end - o) < (size_t)g->out_w ? j + (row_end - o)
+                                                                 : (size_t)g->out_w;
+      float *row = out + (size_t)(g->y0 + (int)i * g->sy) * g->dst_w + g->x0;
+      const float *src = tile + (o - o0) - j;
+      for (size_t jj = j; jj < j_end; jj++) {
+        float v = src[jj];
+        if (has_bias) v += bias;
+        if (relu && !(v > 0.0f)) v = 0.0f;
+        row[jj * g->sx] = v;
+      }
+      o = row_end;
+    }
+  }
+}
+
+void cnn_direct_gemm_run_tile(const struct cnn_kernels *k,
+                              const struct cnn_direct_gemm *g, const float *x,
+                              size_t o0, float *panel,
+                              const struct cnn_direct_epilogue *epi, float *dst) {
+  const size_t mr = (size_t)k->conv_direct_mr, nr = (size_t)k->conv_direct_nr;
+  const size_t n = (size_t)g->out_h * g->ld;
+  if (g->kd == 0) memset(panel, 0, sizeof(float) * cnn_direct_gemm_panel_len(k, g->m));
+  for (size_t p0 = 0; p0 < (size_t)g->kd; p0 += KC) {
+    const size_t kc = (size_t)g->kd - p0 < KC ? (size_t)g->kd - p0 : KC;
+    for (size_t m0 = 0; m0 < (size_t)g->m; m0 += mr) {
+      const size_t rows_here = (size_t)g->m - m0 < mr ? (size_t)g->m - m0 : mr;
+      k->conv_direct(rows_here, kc, g->a + m0 * g->kd + p0 * mr, x, g->rows + p0,
+                     panel + m0 * nr, nr, p0 > 0);
+    }
+  }
+  scatter(g, panel, nr, o0, o0 + nr < n ? o0 + nr : n, epi, dst);
+}
+
+void cnn_direct_gemm_run(const struct cnn_kernels *k, const struct cnn_direct_gemm *g,
+                         const float *planes, size_t first, size_t last,
+                         float *panel, const struct cnn_direct_epilogue *epi,
+                         float *dst) {
+  const size_t nr = (size_t)k->conv_direct_nr;
+  for (size_t t = first; t < last; t++)
+    cnn_direct_gemm_run_tile(k, g, planes + t * nr, t * nr, panel, epi, dst);
+}

@@ -1,0 +1,55 @@
+/* Internal: the source planes of the direct convolution path.
+ *
+ * The direct path reads its B operand straight from memory instead of
+ * packing it: every reduction step (a channel and a filter tap) reads
+ * consecutive output positions from consecutive addresses. To make that
+ * true, the source (the image, or the output gradient in backward-data) is
+ * copied once per image into planes: zero-padded, and for strided forward
+ * passes split into stride phases. Plane (c, qy, qx) holds
+ *   element (i, j) = src[c][i*step_y + qy - origin_y][j*step_x + qx - origin_x]
+ * (zero outside the source), planes are h x w and follow each other in
+ * (c, qy, qx) order. Outputs are computed in rows of w positions, of which
+ * only the first ones are real; the others are discarded. */
+#ifndef CNN_CONV_DIRECT_PLANES_H
+#define CNN_CONV_DIRECT_PLANES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv/conv.h"
+
+struct cnn_direct_planes {
+  int channels, src_h, src_w; /* the source, one image */
+  int step_y, step_x;         /* stride phases (1 = no split) */
+  int origin_y, origin_x;     /* top and left zero padding */
+  int h, w;                   /* one plane */
+  size_t len;     /* floats of the buffer: the planes and a zeroed slack that
+                     tiles may read past the last plane */
+  int in_place;   /* the source is its own planes: nothing is copied */
+};
+
+/* The planes of the input for forward and backward-weights. Output row oy,
+ * column ox reads tap (r, s) of channel c at plane offset
+ * cnn_direct_forward_row(c, r, s) + oy*w + ox. */
+void cnn_direct_forward_planes(const struct cnn_conv_problem *p,
+                               struct cnn_direct_planes *planes);
+int32_t cnn_direct_forward_row(const struct cnn_conv_problem *p,
+                               const struct cnn_direct_planes *planes, int c,
+                               int r, int s);
+
+/* Number of planes (channels times stride phases). */
+size_t cnn_direct_plane_count(const struct cnn_direct_planes *planes);
+
+/* Grows planes->len so that a read of `reach` floats from any offset up to
+ * max_row stays inside the buffer. */
+void cnn_direct_planes_reserve(struct cnn_direct_planes *planes, size_t max_row,
+                               size_t reach);
+
+/* Copies planes [first, first + count) of one source image into dst (a
+ * buffer of planes->len floats); the call with the last plane also zeroes
+ * the slack. */
+void cnn_direct_build_planes(const struct cnn_direct_planes *planes,
+                             const float *src, float *dst, size_t first,
+                             size_t count);
+
+#endif

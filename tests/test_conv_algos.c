@@ -1,0 +1,233 @@
+/* Every convolution algorithm x ISA x pass x thread count against the
+ * scalar reference on a grid of odd shapes: 1, 3, 6 and 17 channels, filter
+ * counts that are no multiple of any tile, 1x1 to 11x11 filters, strides 1
+ * to 4, padding 0 to 3, non-square images and filters, batches of 1 and 7.
+ * Inputs are small integers at partial density, so every sum is exact and
+ * results must match bit for bit; one case with uniform inputs checks a
+ * tolerance instead (1e-4 relative to the sum of magnitudes). Also: the
+ * choice of algorithm (CNN_CONV_ALGO), the fused ReLU, and bit-identical
+ * backward-weights across runs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv/conv_algo.h"
+#include "testutil.h"
+
+struct shape {
+  int n, c, h, w, k, r, s, stride_h, stride_w, pad_h, pad_w;
+};
+
+static const struct shape shapes[] = {
+    {1, 1, 9, 11, 5, 3, 3, 1, 1, 1, 1},     /* one channel, non-square */
+    {7, 3, 10, 8, 7, 5, 5, 1, 1, 2, 2},     /* batch 7, 5x5 */
+    {2, 6, 12, 9, 13, 3, 3, 2, 2, 1, 1},    /* stride 2 */
+    {1, 17, 7, 7, 9, 1, 1, 1, 1, 0, 0},     /* 1x1 stride 1: read in place */
+    {2, 3, 27, 23, 6, 11, 11, 4, 4, 2, 2},  /* 11x11 stride 4 */
+    {3, 6, 9, 14, 11, 3, 5, 1, 2, 3, 0},    /* non-square filter, mixed */
+    {1, 17, 6, 5, 16, 1, 1, 2, 2, 0, 0},    /* 1x1 stride 2: dx phases of zeros */
+    {7, 1, 16, 16, 6, 5, 5, 1, 1, 3, 3},    /* pad 3 */
+    {2, 3, 5, 5, 3, 5, 5, 1, 1, 0, 0},      /* a 1x1 output */
+    {1, 2, 3, 4, 70, 2, 2, 1, 1, 1, 1},     /* many filters, even filter */
+};
+
+static struct cnn_conv_problem problem_of(const struct shape *sh) {
+  struct cnn_conv_problem p = {.n = sh->n, .c = sh->c, .h = sh->h, .w = sh->w,
+                               .k = sh->k, .r = sh->r, .s = sh->s,
+                               .stride_h = sh->stride_h, .stride_w = sh->stride_w,
+                               .pad_h = sh->pad_h, .pad_w = sh->pad_w};
+  p.oh = (p.h + 2 * p.pad_h - p.r) / p.stride_h + 1;
+  p.ow = (p.w + 2 * p.pad_w - p.s) / p.stride_w + 1;
+  return p;
+}
+
+struct buffers {
+  size_t nx, nw, ny;
+  float *x, *w, *bias, *dy;               /* inputs */
+  float *y, *dx, *dw, *db;                /* outputs */
+  float *ref_y, *ref_dx, *ref_dw, *ref_db;
+};
+
+static float *alloc_floats(size_t n) { return malloc(sizeof(float) * (n ? n : 1)); }
+
+static void buffers_init(struct buffers *b, const struct cnn_conv_problem *p, test_rng *rng,
+                         int exact) {
+  b->nx = (size_t)p->n * p->c * p->h * p->w;
+  b->nw = (size_t)p->k * p->c * p->r * p->s;
+  b->ny = (size_t)p->n * p->k * p->oh * p->ow;
+  float **all[] = {&b->x, &b->dx, &b->ref_dx};
+  for (int i = 0; i < 3; i++) *all[i] = alloc_floats(b->nx);
+  b->w = alloc_floats(b->nw), b->dw = alloc_floats(b->nw), b->ref_dw = alloc_floats(b->nw);
+  b->dy = alloc_floats(b->ny), b->y = alloc_floats(b->ny), b->ref_y = alloc_floats(b->ny);
+  b->bias = alloc_floats(p->k), b->db = alloc_floats(p->k), b->ref_db = alloc_floats(p->k);
+  if (exact) {
+    test_fill_small_ints(rng, b->x, b->nx, 3, 0.7);
+    test_fill_small_ints(rng, b->w, b->nw, 3, 0.7);
+    test_fill_small_ints(rng, b->dy, b->ny, 3, 0.7);
+    test_fill_small_ints(rng, b->bias, p->k, 5, 1.0);
+  } else {
+    test_fill_uniform(rng, b->x, b->nx, -1, 1);
+    test_fill_uniform(rng, b->w, b->nw, -1, 1);
+    test_fill_uniform(rng, b->dy, b->ny, -1, 1);
+    test_fill_uniform(rng, b->bias, p->k, -1, 1);
+  }
+  cnn_f32_conv_fwd_ref(p, b->x, b->w, b->bias, b->ref_y);
+  cnn_f32_conv_bwd_data_ref(p, b->dy, b->w, b->ref_dx);
+  cnn_f32_conv_bwd_weights_ref(p, b->x, b->dy, b->ref_dw, b->ref_db);
+}
+
+static void buffers_free(struct buffers *b) {
+  float *all[] = {b->x, b->w, b->bias, b->dy, b->y, b->dx, b->dw, b->db,
+                  b->ref_y, b->ref_dx, b->ref_dw, b->ref_db};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]);
+}
+
+/* NaN in every output first: a path that skips an element fails. */
+static void poison(float *x, size_t n) {
+  for (size_t i = 0; i < n; i++) x[i] = NAN;
+}
+
+static int compare(const char *what, const float *got, const float *want, size_t n, int exact) {
+  if (exact) return test_equal(what, got, want, n);
+  /* Sums of up to a few thousand products of values in [-1, 1]. */
+  return test_close(what, got, want, n, 1e-4, 1e-4);
+}
+
+static void run_case(cnn_context *ctx, const struct cnn_conv_algo *algo,
+                     const struct cnn_conv_problem *p, struct buffers *b, int exact,
+                     const char *label) {
+  char what[256];
+  poison(b->y, b->ny);
+  snprintf(what, sizeof what, "%s forward", label);
+  CHECK_OK(cnn_conv_forward_with(ctx, algo, p, b->x, b->w, b->bias, 0, b->y));
+  compare(what, b->y, b->ref_y, b->ny, exact);
+
+  /* Fused ReLU: the reference output clamped. */
+  float *relu_ref = alloc_floats(b->ny);
+  for (size_t i = 0; i < b->ny; i++) relu_ref[i] = b->ref_y[i] > 0.0f ? b->ref_y[i] : 0.0f;
+  poison(b->y, b->ny);
+  snprintf(what, sizeof what, "%s forward+relu", label);
+  CHECK_OK(cnn_conv_forward_with(ctx, algo, p, b->x, b->w, b->bias, 1, b->y));
+  compare(what, b->y, relu_ref, b->ny, exact);
+  free(relu_ref);
+
+  poison(b->dx, b->nx);
+  snprintf(what, sizeof what, "%s backward-data", label);
+  CHECK_OK(cnn_conv_backward_data_with(ctx, algo, p, b->dy, b->w, b->dx));
+  compare(what, b->dx, b->ref_dx, b->nx, exact);
+
+  poison(b->dw, b->nw);
+  poison(b->db, p->k);
+  snprintf(what, sizeof what, "%s backward-weights", label);
+  CHECK_OK(cnn_conv_backward_weights_with(ctx, algo, p, b->x, b->dy, b->dw, b->db));
+  compare(what, b->dw, b->ref_dw, b->nw, exact);
+  snprintf(what, sizeof what, "%s backward-bias", label);
+  compare(what, b->db, b->ref_db, p->k, exact);
+}
+
+static void label_of(char *out, size_t size, const char *algo, cnn_isa isa, int threads,
+                     const struct cnn_conv_problem *p) {
+  snprintf(out, size,
+           "%s/%s/%dt mb%dic%dih%diw%doc%dkh%dkw%dsh%dsw%dph%dpw%d", algo,
+           cnn_isa_name(isa), threads, p->n, p->c, p->h, p->w, p->k, p->r, p->s,
+           p->stride_h, p->stride_w, p->pad_h, p->pad_w);
+}
+
+static void test_grid(cnn_context *ctx) {
+  test_rng rng = test_rng_seeded(20261123);
+  static const char *const names[] = {"direct", "im2col"};
+  for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+    const struct cnn_conv_problem p = problem_of(&shapes[si]);
+    struct buffers b;
+    buffers_init(&b, &p, &rng, 1);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < b.ny; i++) nonzero += b.ref_y[i] != 0.0f;
+    CHECK(nonzero * 2 > b.ny, "shape %zu: reference output mostly zeros (%zu of %zu)", si,
+          nonzero, b.ny);
+    for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+      if (cnn_context_set_isa(ctx, (cnn_isa)isa) != CNN_STATUS_OK) continue;
+      for (size_t a = 0; a < sizeof names / sizeof names[0]; a++) {
+        const struct cnn_conv_algo *algo;
+        CHECK_OK(cnn_conv_algo_parse(names[a], &algo));
+        for (int threads = 1; threads <= 2; threads++) {
+          CHECK_OK(cnn_context_set_num_threads(ctx, threads));
+          char label[160];
+          label_of(label, sizeof label, names[a], (cnn_isa)isa, threads, &p);
+          run_case(ctx, algo, &p, &b, 1, label);
+        }
+      }
+    }
+    buffers_free(&b);
+  }
+}
+
+/* Uniform inputs: every path within the tolerance, on the default ISA. */
+static void test_uniform(cnn_context *ctx) {
+  test_rng rng = test_rng_seeded(7);
+  const struct shape sh = {3, 6, 14, 13, 10, 3, 3, 1, 1, 1, 1};
+  const struct cnn_conv_problem p = problem_of(&sh);
+  struct buffers b;
+  buffers_init(&b, &p, &rng, 0);
+  CHECK_OK(cnn_context_set_num_threads(ctx, 2));
+  int count;
+  const struct cnn_conv_algo *algos = cnn_conv_algos(&count);
+  for (int a = 0; a < count; a++) run_case(ctx, &algos[a], &p, &b, 0, algos[a].name);
+  buffers_free(&b);
+}
+
+/* Backward-weights at 2 threads gives the same bits run after run, and the
+ * forward pass the same bits at 1 and 2 threads. */
+static void test_determinism(cnn_context *ctx) {
+  test_rng rng = test_rng_seeded(99);
+  const struct shape sh = {5, 3, 12, 12, 8, 3, 3, 1, 1, 1, 1};
+  const struct cnn_conv_problem p = problem_of(&sh);
+  struct buffers b;
+  buffers_init(&b, &p, &rng, 0);
+  const struct cnn_conv_algo *direct;
+  CHECK_OK(cnn_conv_algo_parse("direct", &direct));
+  CHECK_OK(cnn_context_set_num_threads(ctx, 2));
+  CHECK_OK(cnn_conv_backward_weights_with(ctx, direct, &p, b.x, b.dy, b.dw, b.db));
+  float *again = alloc_floats(b.nw);
+  CHECK_OK(cnn_conv_backward_weights_with(ctx, direct, &p, b.x, b.dy, again, NULL));
+  test_equal("backward-weights twice at 2 threads", again, b.dw, b.nw);
+  free(again);
+  CHECK_OK(cnn_conv_forward_with(ctx, direct, &p, b.x, b.w, b.bias, 0, b.y));
+  CHECK_OK(cnn_context_set_num_threads(ctx, 1));
+  CHECK_OK(cnn_conv_forward_with(ctx, direct, &p, b.x, b.w, b.bias, 0, b.ref_y));
+  test_equal("forward at 1 and 2 threads", b.y, b.ref_y, b.ny);
+  buffers_free(&b);
+}
+
+static void test_choice(cnn_context *ctx) {
+  const struct cnn_conv_algo *algo;
+  CHECK_ERROR(cnn_conv_algo_parse("winograd", &algo), CNN_STATUS_INVALID_ARGUMENT,
+              "\"winograd\"");
+  CHECK_OK(cnn_conv_algo_parse("auto", &algo));
+  CHECK(algo == NULL, "auto is no forced algorithm");
+  int count;
+  const struct cnn_conv_algo *list = cnn_conv_algos(&count);
+  CHECK(count >= 3 && strcmp(list[count - 1].name, "reference") == 0,
+        "the reference comes last");
+
+  const struct shape sh = {1, 2, 5, 5, 3, 3, 3, 1, 1, 1, 1};
+  const struct cnn_conv_problem p = problem_of(&sh);
+  float x[50] = {0}, w[54] = {0}, y[75];
+  setenv("CNN_CONV_ALGO", "fastest", 1);
+  CHECK_ERROR(cnn_conv_forward(ctx, &p, x, w, NULL, y), CNN_STATUS_INVALID_ARGUMENT,
+              "\"fastest\"");
+  setenv("CNN_CONV_ALGO", "im2col", 1);
+  CHECK_OK(cnn_conv_forward(ctx, &p, x, w, NULL, y));
+  unsetenv("CNN_CONV_ALGO");
+}
+
+int main(void) {
+  cnn_context *ctx;
+  CHECK_OK(cnn_context_create(1, &ctx));
+  if (!ctx) return test_finish("test_conv_algos");
+  test_choice(ctx);
+  test_grid(ctx);
+  test_uniform(ctx);
+  test_determinism(ctx);
+  cnn_context_free(ctx);
+  return test_finish("test_conv_algos");
+}
