@@ -161,12 +161,16 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
  * conv_direct: one MR x NR tile of output channels x positions,
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
  *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
- * for i < mr (1 <= mr <= MR) and j < NR. a: the packed filter panel, MR
- * values per step (rows past mr are never read); kd >= 1. With accumulate
- * == 0 C is never read. Forward and backward-data both run on it. */
-typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t kd, const float *a,
-                                               const float *x, const int32_t *rows,
-                                               float *c, size_t ldc, int accumulate);
+ * for i < mr (1 <= mr <= MR) and j < nr (1 <= nr <= NR). a: the packed
+ * filter panel, MR values per step (rows past mr are never read); kd >= 1.
+ * Kernels compute whole vectors: columns nr..round_up(nr, vector width)-1
+ * of C (never past NR) may be written too, and with accumulate read. With
+ * accumulate == 0 C is never read. Forward and backward-data run on it, and
+ * backward-weights with B packed (rows[p] = p*NR). */
+typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
+                                               const float *a, const float *x,
+                                               const int32_t *rows, float *c, size_t ldc,
+                                               int accumulate);
 
 /* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
  * output positions (the vector dimension):
@@ -183,9 +187,9 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t len, const float *dy,
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc and kernels/f32_conv_wgrad.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
-  void name(size_t mr_, size_t kd, const float *a, const float *x,             \
+  void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
-  void twin(size_t mr_, size_t kd, const float *a, const float *x,             \
+  void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL

@@ -2,8 +2,13 @@
  *   dw[k][c,r,s] = sum_{n,o} dyq[n][k][o] * planes_n[row(c,r,s) + o]
  * over the forward planes of every image (conv/direct_planes.h), where dyq
  * is dy laid out in the planes' flattened rows with zeros in the discarded
- * columns, so that they add nothing. The conv_wgrad micro-kernel computes
- * MR x NR tiles of dw as dot products along o.
+ * columns, so that they add nothing. Two engines compute it:
+ * - GEMM: per block of positions o, dyq is packed into A panels and the
+ *   planes' rows gathered into dense B panels, and the conv_direct
+ *   micro-kernel (whose B rows are then simply consecutive) accumulates dw
+ *   tiles; best when there are enough filters to amortise the gathering.
+ * - dot: the conv_wgrad micro-kernel computes MR x NR tiles of dw as dot
+ *   products along o, reading the planes in place; for few filters.
  *
  * Threads take contiguous runs of images, each summing into its own partial
  * gradient; the partials are then added in thread order, so the result is
@@ -19,20 +24,26 @@
 
 static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
+/* Positions per GEMM block: a kc x NR B panel stays in L1 or near it. */
+enum { GEMM_KC = 128 };
+
 struct wgrad_job {
   const struct cnn_conv_problem *p;
+  int use_gemm;
   const struct cnn_kernels *k;
   struct cnn_direct_planes planes;
   const int32_t *rows;  /* kd_pad offsets, the last repeated */
   size_t len;           /* flattened output positions per image */
   size_t ld_dy;         /* row stride of dyq */
   size_t k_pad, kd_pad; /* dw tile grid */
+  const int32_t *panel_rows; /* GEMM: row p of a packed B panel at p*NR */
   int dy_in_place;      /* dy itself serves as dyq */
   const float *x, *dy;
 };
 
 struct wgrad_thread {
   float *planes, *dyq, *partial;
+  float *packed_a, *packed_b; /* GEMM engine */
 };
 
 static const float *image_planes(const struct wgrad_job *job, int i, float *buffer) {
@@ -75,6 +86,37 @@ static void run_tiles(const struct wgrad_job *job, const float *planes, const fl
   }
 }
 
+/* GEMM engine: p-panels [first, last) of dw (NR columns each) from one
+ * image into out (k_pad x kd_pad), all filters. */
+static void run_gemm(const struct wgrad_job *job, const float *planes, const float *dyq,
+                     size_t first, size_t last, const struct wgrad_thread *th, float *out,
+                     int accumulate) {
+  const struct cnn_kernels *k = job->k;
+  const size_t mr = (size_t)k->conv_direct_mr, nr = (size_t)k->conv_direct_nr;
+  for (size_t o0 = 0; o0 < job->len; o0 += GEMM_KC) {
+    const size_t kc = job->len - o0 < GEMM_KC ? job->len - o0 : GEMM_KC;
+    /* A: filter rows of dyq, MR per panel. */
+    for (size_t m0 = 0; m0 < job->k_pad; m0 += mr) {
+      float *panel = th->packed_a + m0 * kc;
+      for (size_t i = 0; i < mr; i++) {
+        const float *row = dyq + (m0 + i) * job->ld_dy + o0;
+        for (size_t o = 0; o < kc; o++) panel[o * mr + i] = row[o];
+      }
+    }
+    for (size_t pp = first; pp < last; pp++) {
+      /* B: the planes' rows of NR steps, gathered. */
+      const int32_t *rows = job->rows + pp * nr;
+      for (size_t j = 0; j < nr; j++) {
+        const float *row = planes + rows[j] + o0;
+        for (size_t o = 0; o < kc; o++) th->packed_b[o * nr + j] = row[o];
+      }
+      for (size_t m0 = 0; m0 < job->k_pad; m0 += mr)
+        k->conv_direct(mr, nr, kc, th->packed_a + m0 * kc, th->packed_b, job->panel_rows,
+                       out + m0 * job->kd_pad + pp * nr, job->kd_pad, accumulate || o0 > 0);
+    }
+  }
+}
+
 static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, float *dbias,
                           int team) {
   const size_t plane = (size_t)p->oh * p->ow;
@@ -89,15 +131,30 @@ static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, flo
   }
 }
 
+/* The engine: GEMM when the filters amortise gathering B panels. */
+static int wants_gemm(const struct cnn_conv_problem *p) { return p->k >= 16; }
+
+/* Runs the engine over dw tile columns [first, last) (p-panels for GEMM,
+ * whole tiles in row-major order for dot) of one image. */
+static void run_engine(const struct wgrad_job *job, const float *planes, const float *dyq,
+                       size_t first, size_t last, const struct wgrad_thread *th,
+                       float *out, int accumulate) {
+  if (job->use_gemm)
+    run_gemm(job, planes, dyq, first, last, th, out, accumulate);
+  else
+    run_tiles(job, planes, dyq, first, last, out, accumulate);
+}
+
 cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
                                             const struct cnn_conv_problem *p,
                                             const float *x, const float *dy,
                                             float *dw, float *dbias) {
   const struct cnn_kernels *k = ctx->kernels;
-  const size_t mr = (size_t)k->conv_wgrad_mr, nr = (size_t)k->conv_wgrad_nr;
   const int team = cnn_team_size(ctx->num_threads);
   const size_t kd = (size_t)p->c * p->r * p->s;
-  struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy};
+  struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy, .use_gemm = wants_gemm(p)};
+  const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : k->conv_wgrad_mr);
+  const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : k->conv_wgrad_nr);
   cnn_direct_forward_planes(p, &job.planes);
   job.len = (size_t)p->oh * job.planes.w;
   job.k_pad = round_up((size_t)p->k, mr);
@@ -109,18 +166,26 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
 
   const int by_image = p->n >= team;
   const size_t grid = job.k_pad * job.kd_pad;
+  /* The units threads split when they share an image. */
+  const size_t units = job.use_gemm ? job.kd_pad / nr : grid / (mr * nr);
   struct wgrad_thread threads[team];
   float *shared_out = NULL;
   struct cnn_scratch s = {0};
   for (int pass = 0; pass < 2; pass++) {
     int32_t *rows = cnn_scratch_take(&s, sizeof(int32_t) * job.kd_pad);
+    int32_t *panel_rows = cnn_scratch_take(&s, sizeof(int32_t) * GEMM_KC);
     job.rows = rows;
+    job.panel_rows = panel_rows;
     if (!by_image) shared_out = cnn_scratch_take(&s, sizeof(float) * grid);
     for (int t = 0; t < team; t++) {
       struct wgrad_thread th = {0};
       if (!job.planes.in_place) th.planes = cnn_scratch_take(&s, sizeof(float) * job.planes.len);
       if (!job.dy_in_place) th.dyq = cnn_scratch_take(&s, sizeof(float) * job.k_pad * job.ld_dy);
       if (by_image) th.partial = cnn_scratch_take(&s, sizeof(float) * grid);
+      if (job.use_gemm) {
+        th.packed_a = cnn_scratch_take(&s, sizeof(float) * job.k_pad * GEMM_KC);
+        th.packed_b = cnn_scratch_take(&s, sizeof(float) * GEMM_KC * nr);
+      }
       if (pass) threads[t] = th;
     }
     if (pass == 0) {
@@ -133,9 +198,9 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       for (int r = 0; r < p->r; r++)
         for (int q = 0; q < p->s; q++) rows[i++] = cnn_direct_forward_row(p, &job.planes, (int)c, r, q);
     for (size_t i = kd; i < job.kd_pad; i++) rows[i] = rows[kd - 1];
+    for (size_t i = 0; i < GEMM_KC; i++) panel_rows[i] = (int32_t)(i * nr);
   }
 
-  const size_t tiles = grid / (mr * nr);
   if (by_image) {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
       const struct wgrad_thread *th = &threads[cnn_thread_index()];
@@ -143,7 +208,8 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       CNN_OMP(for schedule(static))
       for (int i = 0; i < p->n; i++) {
         const float *planes = image_planes(&job, i, th->planes);
-        run_tiles(&job, planes, image_dyq(&job, i, th->dyq), 0, tiles, th->partial, started);
+        run_engine(&job, planes, image_dyq(&job, i, th->dyq), 0, units, th, th->partial,
+                   started);
         started = 1;
       }
       if (!started) memset(th->partial, 0, sizeof(float) * grid);
@@ -158,6 +224,7 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     }
   } else {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
+      const struct wgrad_thread *th = &threads[cnn_thread_index()];
       for (int i = 0; i < p->n; i++) {
         CNN_OMP(single) {
           image_planes(&job, i, threads[0].planes);
@@ -166,7 +233,8 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
         const float *planes = job.planes.in_place ? image_planes(&job, i, NULL) : threads[0].planes;
         const float *dyq = job.dy_in_place ? image_dyq(&job, i, NULL) : threads[0].dyq;
         CNN_OMP(for schedule(static))
-        for (size_t t = 0; t < tiles; t++) run_tiles(&job, planes, dyq, t, t + 1, shared_out, i > 0);
+        for (size_t u = 0; u < units; u++)
+          run_engine(&job, planes, dyq, u, u + 1, th, shared_out, i > 0);
       }
     }
     for (int kk = 0; kk < p->k; kk++)
