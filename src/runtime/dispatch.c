@@ -1,7 +1,7 @@
 /* The kernel tables: every slot starts with its scalar kernel, then each ISA
  * this build compiled and this CPU runs takes its own kernels from the
- * register lists (kernels/f32_gemm.inc, kernels/f32_conv_*.inc). Built
- * once. */
+ * register lists (kernels/f32_gemm.inc, kernels/f32_pool.inc,
+ * kernels/f32_conv_*.inc). Built once. */
 #include <threads.h>
 
 #include "kernels/ukernels.h"
@@ -72,6 +72,16 @@ static void build_tables(void) {
   }
 #include "kernels/f32_gemm.inc"
 #undef CNN_F32_GEMM_UKERNEL
+#define CNN_F32_POOL_UKERNELS(isa_id, max_fwd, max_bwd, avg_fwd, avg_bwd) \
+  if (cnn_cpu_can_run(isa_id)) {                                          \
+    struct cnn_kernels *k = &tables[isa_id];                              \
+    k->maxpool = max_fwd;                                                 \
+    k->maxpool_bwd = max_bwd;                                             \
+    k->avgpool = avg_fwd;                                                 \
+    k->avgpool_bwd = avg_bwd;                                             \
+  }
+#include "kernels/f32_pool.inc"
+#undef CNN_F32_POOL_UKERNELS
   fill_conv();
 }
 
