@@ -124,11 +124,7 @@ static void run_gemm(const struct wgrad_job *job, const float *planes, const flo
     }
     for (size_t pp = first; pp < last; pp++) {
       /* B: the planes' rows of NR steps, gathered. */
-      const int32_t *rows = job->rows + pp * nr;
-      for (size_t j = 0; j < nr; j++) {
-        const float *row = planes + rows[j] + o0;
-        for (size_t o = 0; o < kc; o++) th->packed_b[o * nr + j] = row[o];
-      }
+      k->conv_pack(kc, nr, planes + o0, job->rows + pp * nr, th->packed_b);
       for (size_t m0 = 0; m0 < job->k_pad; m0 += mr)
         k->conv_direct(mr, nr, kc, th->packed_a + m0 * kc, th->packed_b, job->panel_rows,
                        out + m0 * job->kd_pad + pp * nr, job->kd_pad, accumulate || o0 > 0);
