@@ -53,5 +53,7 @@ struct cnn_gemm_blocking cnn_gemm_blocking_for(size_t mr, size_t nr, size_t m, s
   size_t share = m <= blk.mc ? l2 / 2 : l3 / 2 / (size_t)topo->physical_cores;
   blk.nc = clamp(round_down(share / (blk.kc * sizeof(float)), nr), nr,
                  round_down(NC_MAX, nr));
+  blk.a_floats = blk.mc * kc_max;
+  blk.b_floats = round_down(NC_MAX, nr) * kc_max;
   return blk;
 }

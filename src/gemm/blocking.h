@@ -9,6 +9,8 @@ struct cnn_gemm_blocking {
   size_t kc; /* depth of one packed block (k split into even blocks) */
   size_t nc; /* columns of B packed at once (a multiple of NR): the L3 block,
                 or an L2 block when A is a single block */
+  size_t a_floats, b_floats; /* packing buffer sizes that hold the blocks of
+                                any problem on this kernel */
 };
 
 /* Block sizes for a kernel of tile mr x nr on this machine's caches, for
