@@ -24,6 +24,7 @@ struct cnn_net {
   cnn_tensor *acts, *deltas;
   cnn_tensor *outputs; /* the last forward pass's layer outputs, as views */
   int32_t *labels;     /* max_batch labels of the current batch */
+  cnn_train_profile *profile; /* NULL, or where the passes add their times */
 };
 
 /* The passes over the first n images of acts[0] (n <= max_batch). */

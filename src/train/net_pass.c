@@ -1,6 +1,7 @@
 /* The forward pass, the loss and the backward pass over a batch. */
 #include <math.h>
 
+#include "runtime/clock.h"
 #include "runtime/error.h"
 #include "train/net.h"
 
@@ -10,8 +11,10 @@ cnn_status cnn_net_forward(cnn_net *net, cnn_context *ctx, int n) {
     cnn_tensor x = cnn_tensor_slice(&net->acts[i], 0, n);
     cnn_tensor y = cnn_tensor_slice(&net->acts[i + 1], 0, n);
     if (!layer->ops->is_view) {
+      const double start = net->profile ? cnn_seconds() : 0;
       cnn_status st = layer->ops->forward(layer, ctx, &x, &y);
       if (st) return st;
+      if (net->profile) net->profile->forward_s[i] += cnn_seconds() - start;
     }
     net->outputs[i] = y;
   }
@@ -44,8 +47,10 @@ cnn_status cnn_net_backward(cnn_net *net, cnn_context *ctx, int n) {
     cnn_tensor y = cnn_tensor_slice(&net->acts[i + 1], 0, n);
     cnn_tensor dy = cnn_tensor_slice(&net->deltas[i + 1], 0, n);
     cnn_tensor dx = cnn_tensor_slice(&net->deltas[i], 0, n);
+    const double start = net->profile ? cnn_seconds() : 0;
     cnn_status st = layer->ops->backward(layer, ctx, &x, &y, &dy, i > lowest ? &dx : NULL);
     if (st) return st;
+    if (net->profile) net->profile->backward_s[i] += cnn_seconds() - start;
   }
   return CNN_STATUS_OK;
 }
