@@ -184,15 +184,16 @@ typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
                                                int accumulate);
 
 /* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
- * output positions (the vector dimension):
+ * output positions (the vector dimension) of `batch` images:
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
- *                  + sum_{o<len} dy[i*ld_dy + o] * x[rows[j] + o]
+ *     + sum_{b<batch} sum_{o<len} dy[b*dy_batch + i*ld_dy + o]
+ *                                 * x[b*x_batch + rows[j] + o]
  * for i < MR, j < NR (always the full tile: the driver pads dy with zero
- * rows and rows[] with repeats). len >= 1, any value: kernels read exactly
- * len floats of every row. */
-typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t len, const float *dy,
-                                              size_t ld_dy, const float *x,
-                                              const int32_t *rows, float *c,
+ * rows and rows[] with repeats). len, batch >= 1: kernels read exactly len
+ * floats of every row. Partial sums stay in registers across the batch. */
+typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const float *dy,
+                                              size_t ld_dy, size_t dy_batch, const float *x,
+                                              size_t x_batch, const int32_t *rows, float *c,
                                               size_t ldc, int accumulate);
 
 /* Declarations of every kernel and its scalar twin, from the register lists
@@ -205,10 +206,12 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t len, const float *dy,
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
-  void name(size_t len, const float *dy, size_t ld_dy, const float *x,         \
-            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
-  void twin(size_t len, const float *dy, size_t ld_dy, const float *x,         \
-            const int32_t *rows, float *c, size_t ldc, int accumulate);
+  void name(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
+            size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
+            float *c, size_t ldc, int accumulate);                             \
+  void twin(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
+            size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
+            float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
 

@@ -12,18 +12,25 @@ static inline __attribute__((always_inline)) void tile(const size_t mr, const si
                                                        const float *x, const int32_t *rows,
                                                        float *c, size_t ldc, int accumulate) {
   __m256 acc[MR][NV];
+  #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) acc[i][v] = _mm256_setzero_ps();
   for (size_t p = 0; p < kd; p++, a += MR) {
     const float *b = x + rows[p];
     __m256 bv[NV];
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) bv[v] = _mm256_loadu_ps(b + VL * v);
+    #pragma GCC unroll 8
     for (size_t i = 0; i < mr; i++) {
       const __m256 ai = _mm256_broadcast_ss(a + i);
+      #pragma GCC unroll 8
       for (size_t v = 0; v < nv; v++) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
+  #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) {
       float *ci = c + i * ldc + VL * v;
       __m256 sum = acc[i][v];

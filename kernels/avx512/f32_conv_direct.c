@@ -15,18 +15,25 @@ static inline __attribute__((always_inline)) void tile(const size_t mr, const si
                                                        const float *x, const int32_t *rows,
                                                        float *c, size_t ldc, int accumulate) {
   __m512 acc[MR][NV];
+  #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) acc[i][v] = _mm512_setzero_ps();
   for (size_t p = 0; p < kd; p++, a += MR) {
     const float *b = x + rows[p];
     __m512 bv[NV];
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) bv[v] = _mm512_loadu_ps(b + VL * v);
+    #pragma GCC unroll 8
     for (size_t i = 0; i < mr; i++) {
       const __m512 ai = _mm512_set1_ps(a[i]);
+      #pragma GCC unroll 8
       for (size_t v = 0; v < nv; v++) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
+  #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) {
       float *ci = c + i * ldc + VL * v;
       __m512 sum = acc[i][v];

@@ -1,6 +1,7 @@
 /* AVX-512 weight-gradient micro-kernel: 4 filters x 6 filter taps, each
- * accumulator a vector of 16 partial sums over output positions, reduced
- * horizontally once at the end; a masked step covers the tail of len. */
+ * accumulator a vector of 16 partial sums over output positions and images,
+ * reduced horizontally once at the end; a masked step covers the tail of
+ * len. */
 #include <immintrin.h>
 
 #include "kernels/ukernels.h"
@@ -12,26 +13,38 @@ static inline __attribute__((always_inline)) void step(__m512 acc[MR][NR],
                                                        const float *const b[NR],
                                                        size_t o, __mmask16 mask) {
   __m512 gv[MR];
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++) gv[i] = _mm512_maskz_loadu_ps(mask, g[i] + o);
+  #pragma GCC unroll 8
   for (int j = 0; j < NR; j++) {
     const __m512 bv = _mm512_maskz_loadu_ps(mask, b[j] + o);
+    #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) acc[i][j] = _mm512_fmadd_ps(gv[i], bv, acc[i][j]);
   }
 }
 
-void cnn_f32_conv_wgrad_ukernel_4x6__avx512(size_t len, const float *dy, size_t ld_dy,
-                                            const float *x, const int32_t *rows,
-                                            float *c, size_t ldc, int accumulate) {
-  const float *g[MR], *b[NR];
-  for (int i = 0; i < MR; i++) g[i] = dy + i * ld_dy;
-  for (int j = 0; j < NR; j++) b[j] = x + rows[j];
+void cnn_f32_conv_wgrad_ukernel_4x6__avx512(size_t batch, size_t len, const float *dy,
+                                            size_t ld_dy, size_t dy_batch, const float *x,
+                                            size_t x_batch, const int32_t *rows, float *c,
+                                            size_t ldc, int accumulate) {
   __m512 acc[MR][NR];
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
-  size_t o = 0;
-  for (; o + 16 <= len; o += 16) step(acc, g, b, o, (__mmask16)0xffff);
-  if (o < len) step(acc, g, b, o, (__mmask16)((1u << (len - o)) - 1));
+  for (size_t bi = 0; bi < batch; bi++) {
+    const float *g[MR], *b[NR];
+    #pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) g[i] = dy + bi * dy_batch + i * ld_dy;
+    #pragma GCC unroll 8
+    for (int j = 0; j < NR; j++) b[j] = x + bi * x_batch + rows[j];
+    size_t o = 0;
+    for (; o + 16 <= len; o += 16) step(acc, g, b, o, (__mmask16)0xffff);
+    if (o < len) step(acc, g, b, o, (__mmask16)((1u << (len - o)) - 1));
+  }
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) {
       const float sum = _mm512_reduce_add_ps(acc[i][j]);
       c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;

@@ -12,18 +12,25 @@ static inline __attribute__((always_inline)) void tile(const size_t mr, const si
                                                        const float *x, const int32_t *rows,
                                                        float *c, size_t ldc, int accumulate) {
   float32x4_t acc[MR][NV];
+  #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) acc[i][v] = vdupq_n_f32(0.0f);
   for (size_t p = 0; p < kd; p++, a += MR) {
     const float *b = x + rows[p];
     float32x4_t bv[NV];
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) bv[v] = vld1q_f32(b + VL * v);
+    #pragma GCC unroll 8
     for (size_t i = 0; i < mr; i++) {
       const float ai = a[i];
+      #pragma GCC unroll 8
       for (size_t v = 0; v < nv; v++) acc[i][v] = vfmaq_n_f32(acc[i][v], bv[v], ai);
     }
   }
+  #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
+    #pragma GCC unroll 8
     for (size_t v = 0; v < nv; v++) {
       float *ci = c + i * ldc + VL * v;
       float32x4_t sum = acc[i][v];

@@ -12,8 +12,10 @@
  *
  * Threads take contiguous runs of images, each summing into its own partial
  * gradient; the partials are then added in thread order, so the result is
- * bit-identical for a given thread count. With fewer images than threads,
- * the threads split the tiles of dw instead. */
+ * bit-identical for a given thread count. The dot engine takes a thread's
+ * images in cache-sized groups, its partial sums staying in registers
+ * across a group. With fewer images than threads, the threads split the
+ * tiles of dw instead. */
 #include <string.h>
 
 #include "conv/conv_direct.h"
@@ -26,6 +28,8 @@ static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
 /* Positions per GEMM block: a kc x NR B panel stays in L1 or near it. */
 enum { GEMM_KC = 128 };
+/* Bytes of planes and dyq of one group of images of the dot engine. */
+enum { GROUP_BYTES = 192 << 10, MAX_GROUP = 64 };
 
 struct wgrad_job {
   const struct cnn_conv_problem *p;
@@ -38,6 +42,8 @@ struct wgrad_job {
   size_t k_pad, kd_pad; /* dw tile grid */
   const int32_t *panel_rows; /* GEMM: row p of a packed B panel at p*NR */
   int dy_in_place;      /* dy itself serves as dyq */
+  size_t group;         /* images per engine call */
+  size_t x_batch, dy_batch; /* image strides of the planes and of dyq */
   const float *x, *dy;
 };
 
@@ -46,17 +52,20 @@ struct wgrad_thread {
   float *packed_a, *packed_b; /* GEMM engine */
 };
 
-static const float *image_planes(const struct wgrad_job *job, int i, float *buffer) {
-  const float *src = job->x + (size_t)i * job->p->c * job->p->h * job->p->w;
-  if (job->planes.in_place) return src;
-  cnn_direct_build_planes(&job->planes, src, buffer, 0, cnn_direct_plane_count(&job->planes));
+/* The planes of images [i, i + count) at stride job->x_batch. */
+static const float *image_planes(const struct wgrad_job *job, int i, size_t count,
+                                 float *buffer) {
+  const size_t image = (size_t)job->p->c * job->p->h * job->p->w;
+  if (job->planes.in_place) return job->x + (size_t)i * image;
+  for (size_t b = 0; b < count; b++)
+    cnn_direct_build_planes(&job->planes, job->x + (i + b) * image, buffer + b * job->x_batch,
+                            0, cnn_direct_plane_count(&job->planes));
   return buffer;
 }
 
-static const float *image_dyq(const struct wgrad_job *job, int i, float *buffer) {
+/* One image of dy in the planes' flattened rows. */
+static void build_dyq(const struct wgrad_job *job, const float *src, float *buffer) {
   const struct cnn_conv_problem *p = job->p;
-  const float *src = job->dy + (size_t)i * p->k * p->oh * p->ow;
-  if (job->dy_in_place) return src;
   const size_t ld = (size_t)job->planes.w;
   for (size_t kk = 0; kk < job->k_pad; kk++) {
     float *row = buffer + kk * job->ld_dy;
@@ -70,19 +79,29 @@ static const float *image_dyq(const struct wgrad_job *job, int i, float *buffer)
     }
     memset(row + job->len, 0, sizeof(float) * (job->ld_dy - job->len));
   }
+}
+
+/* dyq of images [i, i + count) at stride job->dy_batch. */
+static const float *image_dyq(const struct wgrad_job *job, int i, size_t count,
+                              float *buffer) {
+  const size_t image = (size_t)job->p->k * job->p->oh * job->p->ow;
+  if (job->dy_in_place) return job->dy + (size_t)i * image;
+  for (size_t b = 0; b < count; b++)
+    build_dyq(job, job->dy + (i + b) * image, buffer + b * job->dy_batch);
   return buffer;
 }
 
 /* Tiles [first, last) of dw (numbered row-major over the tile grid) from
- * one image, into out (k_pad x kd_pad). */
+ * `count` images, into out (k_pad x kd_pad). */
 static void run_tiles(const struct wgrad_job *job, const float *planes, const float *dyq,
-                      size_t first, size_t last, float *out, int accumulate) {
+                      size_t count, size_t first, size_t last, float *out, int accumulate) {
   const size_t mr = (size_t)job->k->conv_wgrad_mr, nr = (size_t)job->k->conv_wgrad_nr;
   const size_t cols = job->kd_pad / nr;
   for (size_t t = first; t < last; t++) {
     const size_t m0 = t / cols * mr, p0 = t % cols * nr;
-    job->k->conv_wgrad(job->len, dyq + m0 * job->ld_dy, job->ld_dy, planes, job->rows + p0,
-                       out + m0 * job->kd_pad + p0, job->kd_pad, accumulate);
+    job->k->conv_wgrad(count, job->len, dyq + m0 * job->ld_dy, job->ld_dy, job->dy_batch,
+                       planes, job->x_batch, job->rows + p0, out + m0 * job->kd_pad + p0,
+                       job->kd_pad, accumulate);
   }
 }
 
@@ -117,32 +136,51 @@ static void run_gemm(const struct wgrad_job *job, const float *planes, const flo
   }
 }
 
+/* dbias[k] = sum of dy over images and positions, in lanes of 16 partial
+ * sums (so the compiler vectorises it) reduced in a fixed order. */
 static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, float *dbias,
                           int team) {
-  const size_t plane = (size_t)p->oh * p->ow;
+  enum { LANES = 16 };
+  const size_t plane = (size_t)p->oh * p->ow, body = plane / LANES * LANES;
   CNN_OMP(parallel for num_threads(team) schedule(static) if (team > 1))
   for (int kk = 0; kk < p->k; kk++) {
-    float sum = 0.0f;
+    float lanes[LANES] = {0};
+    float rest = 0.0f;
     for (int i = 0; i < p->n; i++) {
       const float *g = dy + ((size_t)i * p->k + kk) * plane;
-      for (size_t o = 0; o < plane; o++) sum += g[o];
+      for (size_t o = 0; o < body; o += LANES)
+        for (int l = 0; l < LANES; l++) lanes[l] += g[o + l];
+      for (size_t o = body; o < plane; o++) rest += g[o];
     }
+    float sum = rest;
+    for (int l = 0; l < LANES; l++) sum += lanes[l];
     dbias[kk] = sum;
   }
 }
 
-/* The engine: GEMM when the filters amortise gathering B panels. */
-static int wants_gemm(const struct cnn_conv_problem *p) { return p->k >= 16; }
+/* The engine: GEMM when the filters amortise gathering B panels and the
+ * filter taps fill its wide tiles. */
+static int wants_gemm(const struct cnn_conv_problem *p) {
+  return p->k >= 16 && p->c * p->r * p->s >= 64;
+}
 
 /* Runs the engine over dw tile columns [first, last) (p-panels for GEMM,
  * whole tiles in row-major order for dot) of one image. */
 static void run_engine(const struct wgrad_job *job, const float *planes, const float *dyq,
-                       size_t first, size_t last, const struct wgrad_thread *th,
-                       float *out, int accumulate) {
+                       size_t count, size_t first, size_t last,
+                       const struct wgrad_thread *th, float *out, int accumulate) {
   if (job->use_gemm)
     run_gemm(job, planes, dyq, first, last, th, out, accumulate);
   else
-    run_tiles(job, planes, dyq, first, last, out, accumulate);
+    run_tiles(job, planes, dyq, count, first, last, out, accumulate);
+}
+
+static int team_now(void) {
+#ifdef _OPENMP
+  return omp_get_num_threads();
+#else
+  return 1;
+#endif
 }
 
 cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
@@ -161,10 +199,20 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   job.kd_pad = round_up(kd, nr);
   job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
   job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
+  job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
   const size_t max_row = (size_t)cnn_direct_forward_row(p, &job.planes, p->c - 1, p->r - 1, p->s - 1);
   if (!job.planes.in_place) cnn_direct_planes_reserve(&job.planes, max_row, job.len);
-
+  job.x_batch = job.planes.in_place ? (size_t)p->c * p->h * p->w : job.planes.len;
   const int by_image = p->n >= team;
+  job.group = 1;
+  if (!job.use_gemm && by_image) {
+    const size_t bytes = sizeof(float) * ((job.planes.in_place ? 0 : job.x_batch) +
+                                          (job.dy_in_place ? 0 : job.dy_batch));
+    job.group = bytes ? GROUP_BYTES / bytes : MAX_GROUP;
+    if (job.group < 1) job.group = 1;
+    if (job.group > MAX_GROUP) job.group = MAX_GROUP;
+  }
+
   const size_t grid = job.k_pad * job.kd_pad;
   /* The units threads split when they share an image. */
   const size_t units = job.use_gemm ? job.kd_pad / nr : grid / (mr * nr);
@@ -179,8 +227,10 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     if (!by_image) shared_out = cnn_scratch_take(&s, sizeof(float) * grid);
     for (int t = 0; t < team; t++) {
       struct wgrad_thread th = {0};
-      if (!job.planes.in_place) th.planes = cnn_scratch_take(&s, sizeof(float) * job.planes.len);
-      if (!job.dy_in_place) th.dyq = cnn_scratch_take(&s, sizeof(float) * job.k_pad * job.ld_dy);
+      if (!job.planes.in_place)
+        th.planes = cnn_scratch_take(&s, sizeof(float) * job.x_batch * job.group);
+      if (!job.dy_in_place)
+        th.dyq = cnn_scratch_take(&s, sizeof(float) * job.dy_batch * job.group);
       if (by_image) th.partial = cnn_scratch_take(&s, sizeof(float) * grid);
       if (job.use_gemm) {
         th.packed_a = cnn_scratch_take(&s, sizeof(float) * job.k_pad * GEMM_KC);
@@ -203,22 +253,28 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
 
   if (by_image) {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
-      const struct wgrad_thread *th = &threads[cnn_thread_index()];
+      const int tid = cnn_thread_index(), threads_now = team_now();
+      const struct wgrad_thread *th = &threads[tid];
+      /* This thread's contiguous run of images. */
+      const int base = p->n / threads_now, extra = p->n % threads_now;
+      const int first = tid * base + (tid < extra ? tid : extra);
+      const int end = first + base + (tid < extra);
       int started = 0;
-      CNN_OMP(for schedule(static))
-      for (int i = 0; i < p->n; i++) {
-        const float *planes = image_planes(&job, i, th->planes);
-        run_engine(&job, planes, image_dyq(&job, i, th->dyq), 0, units, th, th->partial,
-                   started);
+      for (int i = first; i < end; i += (int)job.group) {
+        const size_t count = (size_t)(end - i) < job.group ? (size_t)(end - i) : job.group;
+        const float *planes = image_planes(&job, i, count, th->planes);
+        const float *dyq = image_dyq(&job, i, count, th->dyq);
+        run_engine(&job, planes, dyq, count, 0, units, th, th->partial, started);
         started = 1;
       }
       if (!started) memset(th->partial, 0, sizeof(float) * grid);
+      CNN_OMP(barrier)
       /* Sum the partials in thread order, rows of dw split over threads. */
       CNN_OMP(for schedule(static))
       for (int kk = 0; kk < p->k; kk++)
         for (size_t c = 0; c < kd; c++) {
           float sum = threads[0].partial[kk * job.kd_pad + c];
-          for (int t = 1; t < team; t++) sum += threads[t].partial[kk * job.kd_pad + c];
+          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[kk * job.kd_pad + c];
           dw[kk * kd + c] = sum;
         }
     }
@@ -227,14 +283,14 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       const struct wgrad_thread *th = &threads[cnn_thread_index()];
       for (int i = 0; i < p->n; i++) {
         CNN_OMP(single) {
-          image_planes(&job, i, threads[0].planes);
-          image_dyq(&job, i, threads[0].dyq);
+          image_planes(&job, i, 1, threads[0].planes);
+          image_dyq(&job, i, 1, threads[0].dyq);
         }
-        const float *planes = job.planes.in_place ? image_planes(&job, i, NULL) : threads[0].planes;
-        const float *dyq = job.dy_in_place ? image_dyq(&job, i, NULL) : threads[0].dyq;
+        const float *planes = job.planes.in_place ? image_planes(&job, i, 1, NULL) : threads[0].planes;
+        const float *dyq = job.dy_in_place ? image_dyq(&job, i, 1, NULL) : threads[0].dyq;
         CNN_OMP(for schedule(static))
         for (size_t u = 0; u < units; u++)
-          run_engine(&job, planes, dyq, u, u + 1, th, shared_out, i > 0);
+          run_engine(&job, planes, dyq, 1, u, u + 1, th, shared_out, i > 0);
       }
     }
     for (int kk = 0; kk < p->k; kk++)
