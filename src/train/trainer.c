@@ -116,7 +116,7 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        (unsigned long long)tr->step + 1);
     if ((st = cnn_net_backward(net, tr->ctx, n))) return st;
     if (profile) mark = cnn_seconds();
-    cnn_optimizer_step(tr->opt, net, ++tr->step);
+    cnn_optimizer_step(tr->opt, net, tr->ctx, ++tr->step);
     if (profile) lap(&mark, &profile->update_s);
     loss_sum += (double)loss * n;
     correct += batch_correct;
