@@ -196,8 +196,16 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const fl
                                               size_t x_batch, const int32_t *rows, float *c,
                                               size_t ldc, int accumulate);
 
+/* conv_pack: gathers a dense B panel of nr shifted rows for conv_direct
+ * (backward-weights), transposed so that positions become the depth:
+ *   dst[o*nr + j] = x[rows[j] + o]   for o < kc, j < nr,
+ * nr a multiple of 16, dst 64-byte aligned. */
+typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *x,
+                                             const int32_t *rows, float *dst);
+
 /* Declarations of every kernel and its scalar twin, from the register lists
- * kernels/f32_conv_direct.inc and kernels/f32_conv_wgrad.inc. */
+ * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc and
+ * kernels/f32_conv_pack.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -214,6 +222,11 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const fl
             float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
+#define CNN_F32_CONV_PACK_UKERNEL(isa, name, twin)                             \
+  void name(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst); \
+  void twin(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst);
+#include "kernels/f32_conv_pack.inc"
+#undef CNN_F32_CONV_PACK_UKERNEL
 
 /* --------------------------------------------------------------- ReLU ---
  * Over n contiguous values (any n >= 0, no alignment):
@@ -269,6 +282,7 @@ struct cnn_kernels {
   int conv_wgrad_mr, conv_wgrad_nr;
   cnn_f32_conv_wgrad_ukernel_fn conv_wgrad;
   const char *conv_wgrad_name;
+  cnn_f32_conv_pack_ukernel_fn conv_pack;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

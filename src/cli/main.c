@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
     {"filters", "the first conv layer's filters as a PNG grid", cli_filters},
     {"features", "the first conv layer's feature maps of an image as a PNG", cli_features},
     {"bench-train", "seconds per training epoch, images/s and peak memory", cli_bench_train},
+    {"info", "CPU features, kernels and tiles, topology and threads", cli_info},
 };
 
 #define NUM_COMMANDS (int)(sizeof commands / sizeof commands[0])

@@ -23,6 +23,7 @@
 #include "conv/direct_scratch.h"
 #include "runtime/context.h"
 #include "runtime/parallel.h"
+#include "runtime/topology.h"
 
 static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
@@ -124,11 +125,7 @@ static void run_gemm(const struct wgrad_job *job, const float *planes, const flo
     }
     for (size_t pp = first; pp < last; pp++) {
       /* B: the planes' rows of NR steps, gathered. */
-      const int32_t *rows = job->rows + pp * nr;
-      for (size_t j = 0; j < nr; j++) {
-        const float *row = planes + rows[j] + o0;
-        for (size_t o = 0; o < kc; o++) th->packed_b[o * nr + j] = row[o];
-      }
+      k->conv_pack(kc, nr, planes + o0, job->rows + pp * nr, th->packed_b);
       for (size_t m0 = 0; m0 < job->k_pad; m0 += mr)
         k->conv_direct(mr, nr, kc, th->packed_a + m0 * kc, th->packed_b, job->panel_rows,
                        out + m0 * job->kd_pad + pp * nr, job->kd_pad, accumulate || o0 > 0);
@@ -158,10 +155,14 @@ static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, flo
   }
 }
 
-/* The engine: GEMM when the filters amortise gathering B panels and the
- * filter taps fill its wide tiles. */
-static int wants_gemm(const struct cnn_conv_problem *p) {
-  return p->k >= 16 && p->c * p->r * p->s >= 64;
+/* The engine. The dot engine reads each image's planes and dyq once per
+ * tile of dw, so it wants them near the core (measured on Zen 4: it beats
+ * the GEMM engine on every shape of bench/conv_shapes.csv whose planes and
+ * dyq fit in twice the L2; the GEMM engine, blocking positions, wins on
+ * the larger ones, such as 1x1 convolutions of big images). */
+static int wants_gemm(const struct wgrad_job *job) {
+  const size_t bytes = sizeof(float) * (job->x_batch + job->dy_batch);
+  return bytes > 2 * cnn_topology()->l2;
 }
 
 /* Runs the engine over dw tile columns [first, last) (p-panels for GEMM,
@@ -190,19 +191,25 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   const struct cnn_kernels *k = ctx->kernels;
   const int team = cnn_team_size(ctx->num_threads);
   const size_t kd = (size_t)p->c * p->r * p->s;
-  struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy, .use_gemm = wants_gemm(p)};
-  const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : k->conv_wgrad_mr);
-  const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : k->conv_wgrad_nr);
+  struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy};
   cnn_direct_forward_planes(p, &job.planes);
   job.len = (size_t)p->oh * job.planes.w;
-  job.k_pad = round_up((size_t)p->k, mr);
-  job.kd_pad = round_up(kd, nr);
-  job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
-  job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
-  job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
   const size_t max_row = (size_t)cnn_direct_forward_row(p, &job.planes, p->c - 1, p->r - 1, p->s - 1);
   if (!job.planes.in_place) cnn_direct_planes_reserve(&job.planes, max_row, job.len);
   job.x_batch = job.planes.in_place ? (size_t)p->c * p->h * p->w : job.planes.len;
+  /* Choose the engine on the dot engine's sizes, then size for the one chosen. */
+  for (int engine = 0; engine < 2; engine++) {
+    const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : k->conv_wgrad_mr);
+    const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : k->conv_wgrad_nr);
+    job.k_pad = round_up((size_t)p->k, mr);
+    job.kd_pad = round_up(kd, nr);
+    job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
+    job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
+    job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
+    if (engine == 0) job.use_gemm = wants_gemm(&job);
+  }
+  const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : k->conv_wgrad_mr);
+  const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : k->conv_wgrad_nr);
   const int by_image = p->n >= team;
   job.group = 1;
   if (!job.use_gemm && by_image) {

@@ -54,6 +54,10 @@ static void fill_conv(void) {
   }
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
+#define CNN_F32_CONV_PACK_UKERNEL(row_isa, name, twin) \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) tables[isa].conv_pack = name;
+#include "kernels/f32_conv_pack.inc"
+#undef CNN_F32_CONV_PACK_UKERNEL
   }
 }
 
