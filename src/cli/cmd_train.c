@@ -198,6 +198,11 @@ int cli_train(int argc, char **argv) {
     if (strcmp(a.data, "data/mnist") == 0)
       fprintf(stderr, "(scripts/fetch-mnist downloads MNIST into data/mnist)\n");
     code = CLI_EXIT_FAILURE;
+  } else if (test.rows != train.rows || test.cols != train.cols) {
+    /* Found now rather than at the end of the first epoch. */
+    fprintf(stderr, "cnn train: --data %s: the test images are %dx%d but the training "
+                    "images %dx%d\n", a.data, test.rows, test.cols, train.rows, train.cols);
+    code = CLI_EXIT_FAILURE;
   } else if ((st = cli_context(a.threads, &ctx))) {
     code = cli_fail("train", "--threads", st);
   } else if ((st = make_trainer(ctx, &a, cli_option_given(options, num_options, "--lr"),
