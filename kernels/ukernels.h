@@ -196,6 +196,9 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const fl
                                               size_t x_batch, const int32_t *rows, float *c,
                                               size_t ldc, int accumulate);
 
+/* The most conv_wgrad tiles one ISA registers. */
+#define CNN_CONV_WGRAD_VARIANTS 4
+
 /* conv_pack: gathers a dense B panel of nr shifted rows for conv_direct
  * (backward-weights), transposed so that positions become the depth:
  *   dst[o*nr + j] = x[rows[j] + o]   for o < kc, j < nr,
@@ -279,9 +282,14 @@ struct cnn_kernels {
   int conv_direct_mr, conv_direct_nr;
   cnn_f32_conv_direct_ukernel_fn conv_direct;
   const char *conv_direct_name;
-  int conv_wgrad_mr, conv_wgrad_nr;
-  cnn_f32_conv_wgrad_ukernel_fn conv_wgrad;
-  const char *conv_wgrad_name;
+  /* Weight-gradient tiles of several shapes (the driver takes the one that
+   * pads the problem least), in register-list order. */
+  struct cnn_conv_wgrad_variant {
+    int mr, nr;
+    cnn_f32_conv_wgrad_ukernel_fn fn;
+    const char *name;
+  } conv_wgrad[CNN_CONV_WGRAD_VARIANTS];
+  int conv_wgrad_count;
   cnn_f32_conv_pack_ukernel_fn conv_pack;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;

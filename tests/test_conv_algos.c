@@ -29,6 +29,7 @@ static const struct shape shapes[] = {
     {7, 1, 16, 16, 6, 5, 5, 1, 1, 3, 3},    /* pad 3 */
     {2, 3, 5, 5, 3, 5, 5, 1, 1, 0, 0},      /* a 1x1 output */
     {1, 2, 3, 4, 70, 2, 2, 1, 1, 1, 1},     /* many filters, even filter */
+    {2, 1, 12, 10, 10, 5, 5, 1, 1, 1, 1},   /* a 5x5 weight-gradient tile fits best */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {

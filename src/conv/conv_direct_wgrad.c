@@ -35,6 +35,7 @@ enum { GROUP_BYTES = 192 << 10, MAX_GROUP = 64 };
 struct wgrad_job {
   const struct cnn_conv_problem *p;
   int use_gemm;
+  const struct cnn_conv_wgrad_variant *dot; /* the dot engine's tile */
   const struct cnn_kernels *k;
   struct cnn_direct_planes planes;
   const int32_t *rows;  /* kd_pad offsets, the last repeated */
@@ -96,11 +97,11 @@ static const float *image_dyq(const struct wgrad_job *job, int i, size_t count,
  * `count` images, into out (k_pad x kd_pad). */
 static void run_tiles(const struct wgrad_job *job, const float *planes, const float *dyq,
                       size_t count, size_t first, size_t last, float *out, int accumulate) {
-  const size_t mr = (size_t)job->k->conv_wgrad_mr, nr = (size_t)job->k->conv_wgrad_nr;
+  const size_t mr = (size_t)job->dot->mr, nr = (size_t)job->dot->nr;
   const size_t cols = job->kd_pad / nr;
   for (size_t t = first; t < last; t++) {
     const size_t m0 = t / cols * mr, p0 = t % cols * nr;
-    job->k->conv_wgrad(count, job->len, dyq + m0 * job->ld_dy, job->ld_dy, job->dy_batch,
+    job->dot->fn(count, job->len, dyq + m0 * job->ld_dy, job->ld_dy, job->dy_batch,
                        planes, job->x_batch, job->rows + p0, out + m0 * job->kd_pad + p0,
                        job->kd_pad, accumulate);
   }
@@ -192,6 +193,14 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   const int team = cnn_team_size(ctx->num_threads);
   const size_t kd = (size_t)p->c * p->r * p->s;
   struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy};
+  /* The dot tile that pads the filters and taps least. */
+  job.dot = &k->conv_wgrad[0];
+  for (int v = 1; v < k->conv_wgrad_count; v++) {
+    const struct cnn_conv_wgrad_variant *t = &k->conv_wgrad[v];
+    if (round_up((size_t)p->k, t->mr) * round_up(kd, t->nr) <
+        round_up((size_t)p->k, job.dot->mr) * round_up(kd, job.dot->nr))
+      job.dot = t;
+  }
   cnn_direct_forward_planes(p, &job.planes);
   job.len = (size_t)p->oh * job.planes.w;
   const size_t max_row = (size_t)cnn_direct_forward_row(p, &job.planes, p->c - 1, p->r - 1, p->s - 1);
@@ -199,8 +208,8 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   job.x_batch = job.planes.in_place ? (size_t)p->c * p->h * p->w : job.planes.len;
   /* Choose the engine on the dot engine's sizes, then size for the one chosen. */
   for (int engine = 0; engine < 2; engine++) {
-    const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : k->conv_wgrad_mr);
-    const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : k->conv_wgrad_nr);
+    const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : job.dot->mr);
+    const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : job.dot->nr);
     job.k_pad = round_up((size_t)p->k, mr);
     job.kd_pad = round_up(kd, nr);
     job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
@@ -208,8 +217,8 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
     if (engine == 0) job.use_gemm = wants_gemm(&job);
   }
-  const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : k->conv_wgrad_mr);
-  const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : k->conv_wgrad_nr);
+  const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : job.dot->mr);
+  const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : job.dot->nr);
   const int by_image = p->n >= team;
   job.group = 1;
   if (!job.use_gemm && by_image) {

@@ -46,13 +46,16 @@ static void fill_conv(void) {
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
-  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
-    tables[isa].conv_wgrad_mr = mr;                                        \
-    tables[isa].conv_wgrad_nr = nr;                                        \
-    tables[isa].conv_wgrad = name;                                         \
-    tables[isa].conv_wgrad_name = #name;                                   \
-  }
+  if (row_isa == isa && tables[isa].conv_wgrad_count < CNN_CONV_WGRAD_VARIANTS) \
+    tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
+        (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
 #include "kernels/f32_conv_wgrad.inc"
+#undef CNN_F32_CONV_WGRAD_UKERNEL
+    /* An ISA without its own takes the scalar ones. */
+#define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
+  if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_wgrad_count == 0)       \
+    tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
+        (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
 #undef CNN_F32_CONV_WGRAD_UKERNEL
 #define CNN_F32_CONV_PACK_UKERNEL(row_isa, name, twin) \
   if (row_isa == CNN_ISA_SCALAR || row_isa == isa) tables[isa].conv_pack = name;
