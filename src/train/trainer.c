@@ -104,17 +104,13 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
     if (profile) lap(&mark, &profile->load_s);
     float loss;
     int batch_correct;
-    if ((st = cnn_net_forward(net, tr->ctx, n))) return st;
-    if (profile) mark = cnn_seconds();
-    if ((st = cnn_net_loss(net, tr->ctx, n, &loss, &batch_correct))) return st;
-    if (profile) lap(&mark, &profile->loss_s);
+    if ((st = cnn_net_pass(net, tr->ctx, n, CNN_NET_TRAIN, &loss, &batch_correct))) return st;
     if (!isfinite(loss))
       return cnn_error(CNN_STATUS_NUMERIC_ERROR,
                        "train: the loss is %g at epoch %llu, step %d of %d (step %llu "
                        "overall); try a lower learning rate",
                        (double)loss, (unsigned long long)tr->epoch + 1, s + 1, steps,
                        (unsigned long long)tr->step + 1);
-    if ((st = cnn_net_backward(net, tr->ctx, n))) return st;
     if (profile) mark = cnn_seconds();
     cnn_optimizer_step(tr->opt, net, tr->ctx, ++tr->step);
     if (profile) lap(&mark, &profile->update_s);
