@@ -189,8 +189,8 @@ typedef int (*cnn_progress_fn)(void *user, int done, int total, double loss);
 /* One epoch over train: a fresh shuffle from the trainer's RNG, batches of
  * settings.batch (the last one smaller when the size does not divide), one
  * optimizer step each. Images are scaled from uint8 to [0,1] per batch. A
- * non-finite loss stops with CNN_STATUS_NUMERIC_ERROR naming the epoch and
- * step. progress may be NULL. */
+ * non-finite loss or gradient stops with CNN_STATUS_NUMERIC_ERROR naming the
+ * epoch and step, before that step changes any weight. progress may be NULL. */
 cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *train,
                                    cnn_progress_fn progress, void *user,
                                    cnn_epoch_stats *stats);

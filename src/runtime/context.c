@@ -53,7 +53,6 @@ void cnn_context_free(cnn_context *ctx) {
   for (int t = 0; t < ctx->worker_count; t++) cnn_context_free(ctx->workers[t]);
   cnn_free(ctx->workers);
   cnn_free(ctx->scratch);
-  cnn_free(ctx->conv_choices);
   cnn_free(ctx);
 }
 

@@ -11,10 +11,6 @@ struct cnn_context {
   const struct cnn_kernels *kernels;
   void *scratch; /* 64-byte aligned, reused by every call on this context */
   size_t scratch_bytes;
-  /* The convolution algorithms CNN_CONV_ALGO=auto chose for the problems
-   * met so far (owned by src/conv/conv_auto.c; freed with the context). */
-  void *conv_choices;
-  int conv_choice_count, conv_choice_capacity;
   /* Single-thread contexts for code that splits its work into one part per
    * thread and runs each part on one thread (cnn_context_workers). */
   struct cnn_context **workers;

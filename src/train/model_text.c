@@ -167,15 +167,16 @@ static cnn_status options(struct parser *p, struct cnn_layer_spec *spec) {
   }
 }
 
-static const char *layer_keywords(void) {
-  static char list[160];
-  if (!list[0]) {
-    for (int i = 0; cnn_layer_kinds[i]; i++) {
-      if (i) strcat(list, ", ");
-      strcat(list, cnn_layer_kinds[i]->keyword);
-    }
+/* "conv, maxpool, ..." into buf. Built on every call: a list cached in a
+ * static buffer would be a data race between threads parsing at once. */
+static void layer_keywords(char *buf, size_t size) {
+  size_t at = 0;
+  buf[0] = '\0';
+  for (int i = 0; cnn_layer_kinds[i] && at < size; i++) {
+    int n = snprintf(buf + at, size - at, "%s%s", i ? ", " : "", cnn_layer_kinds[i]->keyword);
+    if (n < 0) break;
+    at += (size_t)n;
   }
-  return list;
 }
 
 static cnn_status layer(struct parser *p, struct cnn_layer_spec *spec) {
@@ -185,8 +186,9 @@ static cnn_status layer(struct parser *p, struct cnn_layer_spec *spec) {
   for (int i = 0; cnn_layer_kinds[i] && !spec->ops; i++)
     if (accept_word(p, cnn_layer_kinds[i]->keyword)) spec->ops = cnn_layer_kinds[i];
   if (!spec->ops) {
-    char what[200];
-    snprintf(what, sizeof what, "a layer (%s)", layer_keywords());
+    char keywords[160], what[200];
+    layer_keywords(keywords, sizeof keywords);
+    snprintf(what, sizeof what, "a layer (%s)", keywords);
     return expected(p, what);
   }
   unsigned takes = spec->ops->takes;

@@ -85,6 +85,20 @@ static cnn_status shuffle(cnn_trainer *tr, int count) {
   return CNN_STATUS_OK;
 }
 
+/* The first parameter whose gradient holds a NaN or an infinity, else -1.
+ * x * 0 is NaN exactly for those, so one sum per tensor tells (a loop the
+ * compiler vectorizes; a pass over the gradients is small next to a step). */
+static int nonfinite_gradient(const cnn_net *net) {
+  for (int k = 0; k < net->num_params; k++) {
+    const float *g = net->grads[k].data;
+    size_t n = cnn_tensor_numel(&net->grads[k]);
+    float probe = 0;
+    for (size_t i = 0; i < n; i++) probe += g[i] * 0.0f;
+    if (probe != probe) return k;
+  }
+  return -1;
+}
+
 cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                                    cnn_progress_fn progress, void *user,
                                    cnn_epoch_stats *stats) {
@@ -111,6 +125,14 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        "overall); try a lower learning rate",
                        (double)loss, (unsigned long long)tr->epoch + 1, s + 1, steps,
                        (unsigned long long)tr->step + 1);
+    /* Checked before the step, so the weights stay the last finite ones. */
+    int bad = nonfinite_gradient(net);
+    if (bad >= 0)
+      return cnn_error(CNN_STATUS_NUMERIC_ERROR,
+                       "train: the gradient of %s is not finite at epoch %llu, step %d of %d "
+                       "(step %llu overall); try a lower learning rate",
+                       net->param_names[bad], (unsigned long long)tr->epoch + 1, s + 1,
+                       steps, (unsigned long long)tr->step + 1);
     if (profile) mark = cnn_seconds();
     cnn_optimizer_step(tr->opt, net, tr->ctx, ++tr->step);
     if (profile) lap(&mark, &profile->update_s);
