@@ -167,15 +167,13 @@ static cnn_status options(struct parser *p, struct cnn_layer_spec *spec) {
   }
 }
 
-static const char *layer_keywords(void) {
-  static char list[160];
-  if (!list[0]) {
-    for (int i = 0; cnn_layer_kinds[i]; i++) {
-      if (i) strcat(list, ", ");
-      strcat(list, cnn_layer_kinds[i]->keyword);
-    }
-  }
-  return list;
+/* "a layer (conv, maxpool, ...)" */
+static void layer_expected(char *buf, size_t size) {
+  int len = snprintf(buf, size, "a layer (");
+  for (int i = 0; cnn_layer_kinds[i] && (size_t)len < size; i++)
+    len += snprintf(buf + len, size - (size_t)len, "%s%s", i ? ", " : "",
+                    cnn_layer_kinds[i]->keyword);
+  if ((size_t)len < size) snprintf(buf + len, size - (size_t)len, ")");
 }
 
 static cnn_status layer(struct parser *p, struct cnn_layer_spec *spec) {
@@ -186,7 +184,7 @@ static cnn_status layer(struct parser *p, struct cnn_layer_spec *spec) {
     if (accept_word(p, cnn_layer_kinds[i]->keyword)) spec->ops = cnn_layer_kinds[i];
   if (!spec->ops) {
     char what[200];
-    snprintf(what, sizeof what, "a layer (%s)", layer_keywords());
+    layer_expected(what, sizeof what);
     return expected(p, what);
   }
   unsigned takes = spec->ops->takes;
