@@ -195,7 +195,9 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
                                    cnn_progress_fn progress, void *user,
                                    cnn_epoch_stats *stats);
 
-/* The net of a checkpoint, for evaluation and inspection. */
+/* The net of a checkpoint (its model and weights, not the optimizer
+ * state), built for batches of up to max_batch images: for evaluation,
+ * prediction and inspection. */
 cnn_status cnn_net_load(cnn_context *ctx, const char *path, int max_batch,
                         cnn_net **net);
 
