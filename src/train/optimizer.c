@@ -67,7 +67,8 @@ int cnn_optimizer_num_state(const struct cnn_optimizer *opt) {
   return opt->num_slots * opt->num_params;
 }
 
-void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, uint64_t step) {
+void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, float lr,
+                        uint64_t step) {
   const cnn_train_settings *s = &opt->settings;
   /* Adam's bias corrections, 1 - beta^t. */
   float correct1 = (float)(1.0 - pow(s->beta1, (double)step));
@@ -79,13 +80,13 @@ void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, uint64_t step) 
     size_t n = cnn_tensor_numel(&net->params[k]);
     switch (s->optimizer) {
       case CNN_OPTIMIZER_SGD:
-        for (size_t i = 0; i < n; i++) w[i] -= s->lr * (g[i] + decay * w[i]);
+        for (size_t i = 0; i < n; i++) w[i] -= lr * (g[i] + decay * w[i]);
         break;
       case CNN_OPTIMIZER_MOMENTUM: {
         float *v = opt->state[k].data;
         for (size_t i = 0; i < n; i++) {
           v[i] = s->momentum * v[i] + (g[i] + decay * w[i]);
-          w[i] -= s->lr * v[i];
+          w[i] -= lr * v[i];
         }
         break;
       }
@@ -97,7 +98,7 @@ void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, uint64_t step) 
           m[i] = s->beta1 * m[i] + (1.0f - s->beta1) * grad;
           v[i] = s->beta2 * v[i] + (1.0f - s->beta2) * grad * grad;
           float m_hat = m[i] / correct1, v_hat = v[i] / correct2;
-          w[i] -= s->lr * m_hat / (sqrtf(v_hat) + s->eps);
+          w[i] -= lr * m_hat / (sqrtf(v_hat) + s->eps);
         }
         break;
       }
