@@ -3,6 +3,7 @@
  *   conv_bench [--shapes FILE] [--only NAMES] [--pass fwd,bwd_data,bwd_weights]
  *              [--algo LIST] [--isa ISA] [--threads LIST] [--reps R]
  *              [--json FILE] [--verify] [--vs onednn] [--onednn-alg direct|auto]
+ *              [--timer wall|cpu]
  *
  * One row per shape x pass x algorithm x thread count: the median time of R
  * samples (each sample repeats the call for at least 20 ms), GFLOP/s
@@ -14,7 +15,10 @@
  * of our GFLOP/s to oneDNN's, with the geometric mean and the minimum per
  * thread count at the end. oneDNN runs its direct algorithm unless
  * --onednn-alg auto lets it choose (Winograd included: fewer FLOPs than
- * the ones quoted, so its GFLOP/s can exceed the FMA peak). */
+ * the ones quoted, so its GFLOP/s can exceed the FMA peak). --timer cpu
+ * times with the process CPU clock instead of the wall clock: on a machine
+ * shared with other work, single-thread runs then leave out the time the
+ * process waited for a core (with several threads it counts spinning). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,7 +48,7 @@ struct options {
   int algo_count;
   int threads[MAX_LIST];
   int thread_count;
-  int reps, verify, vs_onednn, isa_given, onednn_auto;
+  int reps, verify, vs_onednn, isa_given, onednn_auto, cpu_timer;
   cnn_isa isa;
 };
 
@@ -53,7 +57,7 @@ static void usage(void) {
           "usage: conv_bench [--shapes FILE] [--only NAME,...] [--pass fwd,bwd_data,bwd_weights]\n"
           "                  [--algo auto,direct,im2col,reference] [--isa scalar|avx2|avx512|neon]\n"
           "                  [--threads N[,N...]] [--reps R] [--json FILE] [--verify] [--vs onednn]\n"
-          "                  [--onednn-alg direct|auto]\n");
+          "                  [--onednn-alg direct|auto] [--timer wall|cpu]\n");
 }
 
 /* Splits a comma list in place into at most MAX_LIST items. */
@@ -130,6 +134,12 @@ static int parse_options(int argc, char **argv, struct options *o) {
           return -1;
         }
       }
+    } else if (strcmp(arg, "--timer") == 0) {
+      if (strcmp(value, "wall") != 0 && strcmp(value, "cpu") != 0) {
+        fprintf(stderr, "conv_bench: --timer %s: expected wall or cpu\n", value);
+        return -1;
+      }
+      o->cpu_timer = strcmp(value, "cpu") == 0;
     } else if (strcmp(arg, "--onednn-alg") == 0) {
       if (strcmp(value, "direct") != 0 && strcmp(value, "auto") != 0) {
         fprintf(stderr, "conv_bench: --onednn-alg %s: expected direct or auto\n", value);
@@ -239,6 +249,15 @@ static double relative_error(const float *got, const float *want, size_t n) {
 
 typedef int (*bench_fn)(void *arg);
 
+static int use_cpu_timer;
+
+static double timer_now(void) {
+  if (!use_cpu_timer) return bench_now();
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b) {
   const double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -250,12 +269,12 @@ static double time_median(bench_fn fn, void *arg, int reps) {
   double samples[reps];
   for (int r = 0; r < reps; r++) {
     int calls = 0;
-    const double start = bench_now();
+    const double start = timer_now();
     double now = start;
     do {
       if (fn(arg) != 0) return -1.0;
       calls++;
-      now = bench_now();
+      now = timer_now();
     } while (now - start < 0.02);
     samples[r] = (now - start) / calls;
   }
@@ -319,6 +338,7 @@ static void json_row(FILE *json, int *first, const struct bench_shape *b, const 
 int main(int argc, char **argv) {
   struct options o;
   if (parse_options(argc, argv, &o) != 0) return 2;
+  use_cpu_timer = o.cpu_timer;
   struct bench_shape shapes[MAX_SHAPES];
   const int shape_count = bench_read_shapes(o.shapes, shapes, MAX_SHAPES);
   if (shape_count < 0) return 2;
@@ -405,7 +425,9 @@ int main(int argc, char **argv) {
                    cnn_last_error());
             continue;
           }
-          struct ours_call call = {ctx, chosen, &p, &t, pass};
+          /* auto (algo NULL) times its candidates on the first call and then
+           * keeps the fastest: the warm-up call of time_median does that. */
+          struct ours_call call = {ctx, algo, &p, &t, pass};
           char verify[32] = "-";
           if (o.verify) {
             size_t n;
@@ -421,6 +443,7 @@ int main(int argc, char **argv) {
             failures++;
             continue;
           }
+          cnn_conv_algo_choose(ctx, algo, &p, cp, &chosen);
           const double gflops = flops / s * 1e-9;
           printf("%-11s %-11s %-9s %-9s %9.3f %8.1f %6.1f", b->name, pass_names[pass],
                  o.algos[ai], chosen->name, s * 1e3, gflops, 100.0 * gflops / peak);

@@ -36,7 +36,11 @@ __attribute__((target("avx512f"))) static inline float bench_fma_avx512(long ite
     for (int j = 0; j < BENCH_FMA_CHAINS; j++) acc[j] = _mm512_fmadd_ps(acc[j], mul, add);
   __m512 sum = acc[0];
   for (int j = 1; j < BENCH_FMA_CHAINS; j++) sum = _mm512_add_ps(sum, acc[j]);
-  return _mm512_reduce_add_ps(sum);
+  /* Two lanes keep the result live; _mm512_reduce_add_ps trips a false
+   * -Wuninitialized of GCC 12 in C++. */
+  float lanes[16];
+  _mm512_storeu_ps(lanes, sum);
+  return lanes[0] + lanes[15];
 }
 
 __attribute__((target("avx2,fma"))) static inline float bench_fma_avx2(long iters) {

@@ -149,6 +149,17 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
                                          const float *x, const float *dy,
                                          float *dx);
 
+/* The SIMD pooling kernels, from their register list. They give the same
+ * bits as their scalar twins (same order of every fold and every add). */
+#define CNN_F32_POOL_UKERNELS(isa, max_fwd, max_bwd, avg_fwd, avg_bwd)          \
+  void max_fwd(const struct cnn_pool_problem *p, const float *x, float *y);      \
+  void max_bwd(const struct cnn_pool_problem *p, const float *x, const float *dy, \
+               float *dx);                                                       \
+  void avg_fwd(const struct cnn_pool_problem *p, const float *x, float *y);      \
+  void avg_bwd(const struct cnn_pool_problem *p, const float *x, const float *dy, \
+               float *dx);
+#include "kernels/f32_pool.inc"
+#undef CNN_F32_POOL_UKERNELS
 /* ------------------------------------------------ direct convolution ---
  * The direct path (src/conv/conv_direct.c) computes a convolution as a GEMM
  * whose B operand is never packed: the driver lays the image out once as
@@ -161,41 +172,64 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
  * conv_direct: one MR x NR tile of output channels x positions,
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
  *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
- * for i < mr (1 <= mr <= MR) and j < NR. a: the packed filter panel, MR
- * values per step (rows past mr are never read); kd >= 1. With accumulate
- * == 0 C is never read. Forward and backward-data both run on it. */
-typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t kd, const float *a,
-                                               const float *x, const int32_t *rows,
-                                               float *c, size_t ldc, int accumulate);
+ * for i < mr (1 <= mr <= MR) and j < nr (1 <= nr <= NR). a: the packed
+ * filter panel, MR values per step (rows past mr are never read); kd >= 1.
+ * Kernels compute whole vectors: columns nr..round_up(nr, vector width)-1
+ * of C (never past NR) may be written too, and with accumulate read. With
+ * accumulate == 0 C is never read. Forward and backward-data run on it, and
+ * backward-weights with B packed (rows[p] = p*NR). */
+typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
+                                               const float *a, const float *x,
+                                               const int32_t *rows, float *c, size_t ldc,
+                                               int accumulate);
 
 /* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
- * output positions (the vector dimension):
+ * output positions (the vector dimension) of `batch` images:
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
- *                  + sum_{o<len} dy[i*ld_dy + o] * x[rows[j] + o]
+ *     + sum_{b<batch} sum_{o<len} dy[b*dy_batch + i*ld_dy + o]
+ *                                 * x[b*x_batch + rows[j] + o]
  * for i < MR, j < NR (always the full tile: the driver pads dy with zero
- * rows and rows[] with repeats). len >= 1, any value: kernels read exactly
- * len floats of every row. */
-typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t len, const float *dy,
-                                              size_t ld_dy, const float *x,
-                                              const int32_t *rows, float *c,
+ * rows and rows[] with repeats). len, batch >= 1: kernels read exactly len
+ * floats of every row. Partial sums stay in registers across the batch. */
+typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const float *dy,
+                                              size_t ld_dy, size_t dy_batch, const float *x,
+                                              size_t x_batch, const int32_t *rows, float *c,
                                               size_t ldc, int accumulate);
 
+/* The most conv_wgrad tiles one ISA registers. */
+#define CNN_CONV_WGRAD_VARIANTS 4
+
+/* conv_pack: gathers a dense B panel of nr shifted rows for conv_direct
+ * (backward-weights), transposed so that positions become the depth:
+ *   dst[o*nr + j] = x[rows[j] + o]   for o < kc, j < nr,
+ * nr a multiple of 16, dst 64-byte aligned. */
+typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *x,
+                                             const int32_t *rows, float *dst);
+
 /* Declarations of every kernel and its scalar twin, from the register lists
- * kernels/f32_conv_direct.inc and kernels/f32_conv_wgrad.inc. */
+ * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc and
+ * kernels/f32_conv_pack.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
-  void name(size_t mr_, size_t kd, const float *a, const float *x,             \
+  void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
-  void twin(size_t mr_, size_t kd, const float *a, const float *x,             \
+  void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
-  void name(size_t len, const float *dy, size_t ld_dy, const float *x,         \
-            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
-  void twin(size_t len, const float *dy, size_t ld_dy, const float *x,         \
-            const int32_t *rows, float *c, size_t ldc, int accumulate);
+  void name(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
+            size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
+            float *c, size_t ldc, int accumulate);                             \
+  void twin(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
+            size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
+            float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
+#define CNN_F32_CONV_PACK_UKERNEL(isa, name, twin)                             \
+  void name(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst); \
+  void twin(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst);
+#include "kernels/f32_conv_pack.inc"
+#undef CNN_F32_CONV_PACK_UKERNEL
 
 /* ---------------------------------------------------------- the table ---
  * Every slot is filled with its scalar kernel first, then overridden by the
@@ -209,9 +243,15 @@ struct cnn_kernels {
   int conv_direct_mr, conv_direct_nr;
   cnn_f32_conv_direct_ukernel_fn conv_direct;
   const char *conv_direct_name;
-  int conv_wgrad_mr, conv_wgrad_nr;
-  cnn_f32_conv_wgrad_ukernel_fn conv_wgrad;
-  const char *conv_wgrad_name;
+  /* Weight-gradient tiles of several shapes (the driver takes the one that
+   * pads the problem least), in register-list order. */
+  struct cnn_conv_wgrad_variant {
+    int mr, nr;
+    cnn_f32_conv_wgrad_ukernel_fn fn;
+    const char *name;
+  } conv_wgrad[CNN_CONV_WGRAD_VARIANTS];
+  int conv_wgrad_count;
+  cnn_f32_conv_pack_ukernel_fn conv_pack;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

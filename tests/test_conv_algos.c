@@ -29,6 +29,7 @@ static const struct shape shapes[] = {
     {7, 1, 16, 16, 6, 5, 5, 1, 1, 3, 3},    /* pad 3 */
     {2, 3, 5, 5, 3, 5, 5, 1, 1, 0, 0},      /* a 1x1 output */
     {1, 2, 3, 4, 70, 2, 2, 1, 1, 1, 1},     /* many filters, even filter */
+    {2, 1, 12, 10, 10, 5, 5, 1, 1, 1, 1},   /* a 5x5 weight-gradient tile fits best */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {
@@ -135,7 +136,7 @@ static void label_of(char *out, size_t size, const char *algo, cnn_isa isa, int 
 
 static void test_grid(cnn_context *ctx) {
   test_rng rng = test_rng_seeded(20261123);
-  static const char *const names[] = {"direct", "im2col"};
+  static const char *const names[] = {"direct", "im2col", "auto"};
   for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
     const struct cnn_conv_problem p = problem_of(&shapes[si]);
     struct buffers b;
@@ -147,7 +148,7 @@ static void test_grid(cnn_context *ctx) {
     for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
       if (cnn_context_set_isa(ctx, (cnn_isa)isa) != CNN_STATUS_OK) continue;
       for (size_t a = 0; a < sizeof names / sizeof names[0]; a++) {
-        const struct cnn_conv_algo *algo;
+        const struct cnn_conv_algo *algo; /* NULL for auto */
         CHECK_OK(cnn_conv_algo_parse(names[a], &algo));
         for (int threads = 1; threads <= 2; threads++) {
           CHECK_OK(cnn_context_set_num_threads(ctx, threads));
@@ -218,6 +219,17 @@ static void test_choice(cnn_context *ctx) {
   setenv("CNN_CONV_ALGO", "im2col", 1);
   CHECK_OK(cnn_conv_forward(ctx, &p, x, w, NULL, y));
   unsetenv("CNN_CONV_ALGO");
+
+  /* auto: after the first call the context keeps one fast algorithm for
+   * this problem and pass (never the reference while others accept). */
+  CHECK_OK(cnn_conv_forward(ctx, &p, x, w, NULL, y));
+  const struct cnn_conv_algo *chosen, *again;
+  CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &p, CNN_CONV_FORWARD, &chosen));
+  CHECK_OK(cnn_conv_forward(ctx, &p, x, w, NULL, y));
+  CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &p, CNN_CONV_FORWARD, &again));
+  CHECK(chosen && chosen == again && strcmp(chosen->name, "reference") != 0,
+        "auto keeps its choice: %s then %s", chosen ? chosen->name : "none",
+        again ? again->name : "none");
 }
 
 int main(void) {

@@ -40,7 +40,8 @@ static void test_training_chart(void) {
     loss[i] = 0.4 * exp(-i / 3.0);
   }
   loss[4] = NAN; /* one bad epoch: a gap in the line */
-  cnn_plot_series accuracy[2] = {{"train accuracy", train_acc, 10}, {"test accuracy", test_acc, 10}};
+  cnn_plot_series accuracy[2] = {{"train accuracy", train_acc, 10},
+                                 {"test accuracy", test_acc, 10}};
   cnn_plot_series losses[1] = {{"train loss", loss, 10}};
   cnn_plot_panel panels[2] = {{"accuracy (%)", accuracy, 2}, {"loss", losses, 1}};
   const char *path = "chart.svg";
@@ -62,9 +63,10 @@ static void test_training_chart(void) {
         count_of(svg, "stroke-width=\"2\" d="));
   CHECK(count_of(svg, "<circle") == 29, "%d markers, expected 29 (one NaN)",
         count_of(svg, "<circle"));
-  /* The loss path restarts after the NaN: two moves. */
-  const char *loss_path = strstr(svg, "stroke=\"#1f77b4\" stroke-width=\"2\" d=\"");
-  loss_path = loss_path ? strstr(loss_path + 1, "stroke=\"#1f77b4\" stroke-width=\"2\" d=\"") : NULL;
+  /* The loss path (the second in the first colour) restarts after the NaN: two moves. */
+  const char *first_colour = "stroke=\"#1f77b4\" stroke-width=\"2\" d=\"";
+  const char *loss_path = strstr(svg, first_colour);
+  loss_path = loss_path ? strstr(loss_path + 1, first_colour) : NULL;
   int moves = 0;
   for (const char *p = loss_path; p && *p != '/'; p++) moves += *p == 'M';
   CHECK(moves == 2, "loss path has %d moves, expected 2", moves);

@@ -1,6 +1,7 @@
 /* AVX2+FMA weight-gradient micro-kernel: 3 filters x 4 filter taps, each
- * accumulator a vector of 8 partial sums over output positions, reduced
- * horizontally once at the end; a masked step covers the tail of len. */
+ * accumulator a vector of 8 partial sums over output positions and images,
+ * reduced horizontally once at the end; a masked step covers the tail of
+ * len. */
 #include <immintrin.h>
 
 #include "kernels/ukernels.h"
@@ -12,9 +13,12 @@ static inline __attribute__((always_inline)) void step(__m256 acc[MR][NR],
                                                        const float *const b[NR],
                                                        size_t o, __m256i mask) {
   __m256 gv[MR];
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++) gv[i] = _mm256_maskload_ps(g[i] + o, mask);
+  #pragma GCC unroll 8
   for (int j = 0; j < NR; j++) {
     const __m256 bv = _mm256_maskload_ps(b[j] + o, mask);
+    #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) acc[i][j] = _mm256_fmadd_ps(gv[i], bv, acc[i][j]);
   }
 }
@@ -26,24 +30,31 @@ static inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-void cnn_f32_conv_wgrad_ukernel_3x4__avx2(size_t len, const float *dy, size_t ld_dy,
-                                          const float *x, const int32_t *rows,
-                                          float *c, size_t ldc, int accumulate) {
-  const float *g[MR], *b[NR];
-  for (int i = 0; i < MR; i++) g[i] = dy + i * ld_dy;
-  for (int j = 0; j < NR; j++) b[j] = x + rows[j];
+void cnn_f32_conv_wgrad_ukernel_3x4__avx2(size_t batch, size_t len, const float *dy,
+                                          size_t ld_dy, size_t dy_batch, const float *x,
+                                          size_t x_batch, const int32_t *rows, float *c,
+                                          size_t ldc, int accumulate) {
   __m256 acc[MR][NR];
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) acc[i][j] = _mm256_setzero_ps();
-  size_t o = 0;
   const __m256i all = _mm256_set1_epi32(-1);
-  for (; o + 8 <= len; o += 8) step(acc, g, b, o, all);
-  if (o < len) {
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(len - o)), lane);
-    step(acc, g, b, o, mask);
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(len % 8)), lane);
+  for (size_t bi = 0; bi < batch; bi++) {
+    const float *g[MR], *b[NR];
+    #pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) g[i] = dy + bi * dy_batch + i * ld_dy;
+    #pragma GCC unroll 8
+    for (int j = 0; j < NR; j++) b[j] = x + bi * x_batch + rows[j];
+    size_t o = 0;
+    for (; o + 8 <= len; o += 8) step(acc, g, b, o, all);
+    if (o < len) step(acc, g, b, o, tail);
   }
+  #pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 8
     for (int j = 0; j < NR; j++) {
       const float sum = hsum(acc[i][j]);
       c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;

@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 
 struct train_args {
   const char *model, *optimizer, *data, *save, *resume, *log, *plot;
-  int epochs, batch, threads;
+  int epochs, batch, threads, save_every;
   float lr, lr_decay, weight_decay;
   uint64_t seed;
 };
@@ -31,7 +32,9 @@ static const struct cli_usage usage = {
     "The learning rate is multiplied by --lr-decay after every epoch.\n"
     "--save writes a checkpoint after every epoch; --resume continues one exactly\n"
     "(its model, optimizer, schedule, batch size and random state) for --epochs\n"
-    "more.",
+    "more. Ctrl-C stops at the end of the current step and saves (a second one quits\n"
+    "at once); --resume then starts the unfinished epoch over. Saves replace the\n"
+    "file atomically: a crash leaves the previous checkpoint whole.",
     0, 0};
 
 /* A single word that is not a built-in name is a typo of one, not a model. */
@@ -120,6 +123,41 @@ static cnn_status save_plot(const char *path, struct curves *c,
   return cnn_plot_save_svg(path, "cnn train", x_label, panels, 2);
 }
 
+/* What runs after every optimizer step: the progress line, the checkpoint
+ * of --save-every, and the check for Ctrl-C. */
+struct step_hook {
+  struct cli_progress progress;
+  cnn_trainer *tr;
+  const char *save;
+  int save_every;
+  cnn_status save_status; /* a failed periodic save stops training */
+};
+
+static int after_step(void *user, int done, int total, double loss) {
+  struct step_hook *h = user;
+  int stop = cli_progress_update(&h->progress, done, total, loss);
+  if (h->save_every && cnn_trainer_step(h->tr) % (uint64_t)h->save_every == 0 &&
+      (h->save_status = cnn_trainer_save(h->tr, h->save)) != CNN_STATUS_OK)
+    return 1;
+  return stop;
+}
+
+/* Ctrl-C: the checkpoint takes the state after the last complete step. An
+ * epoch cut short does not count, so --resume starts it over. */
+static int stop_interrupted(const struct train_args *a, cnn_trainer *tr) {
+  unsigned long long step = cnn_trainer_step(tr), epochs = cnn_trainer_epoch(tr);
+  if (!a->save) {
+    fprintf(stderr, "cnn train: interrupted after step %llu; nothing saved (no --save)\n",
+            step);
+    return 130;
+  }
+  cnn_status st = cnn_trainer_save(tr, a->save);
+  if (st) return cli_fail("train", "saving the checkpoint", st);
+  fprintf(stderr, "cnn train: interrupted after step %llu (%llu complete epochs); saved %s\n",
+          step, epochs, a->save);
+  return 130;
+}
+
 static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_trainer *tr,
                         const cnn_dataset *train, const cnn_dataset *test, FILE *csv,
                         struct curves *curves) {
@@ -127,20 +165,18 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
                      last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
   printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
   for (unsigned long long e = first; e <= last; e++) {
-    struct cli_progress progress;
-    cli_progress_start(&progress, e, last);
+    struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every};
+    cli_progress_start(&hook.progress, e, last);
     cnn_epoch_stats stats;
-    cnn_status st = cnn_trainer_train_epoch(tr, train, cli_progress_update, &progress,
-                                            &stats);
-    cli_progress_clear(&progress);
-    if (st == CNN_STATUS_INTERRUPTED) {
-      fprintf(stderr, "cnn train: interrupted in epoch %llu%s\n", e,
-              a->save ? "; the checkpoint holds the last complete epoch" : "");
-      return 130;
-    }
+    cnn_status st = cnn_trainer_train_epoch(tr, train, after_step, &hook, &stats);
+    cli_progress_clear(&hook.progress);
+    if (hook.save_status) return cli_fail("train", "saving the checkpoint", hook.save_status);
+    if (st == CNN_STATUS_INTERRUPTED) return stop_interrupted(a, tr);
+    /* A failure (a non-finite loss among them) saves nothing: the checkpoint
+     * on disk stays the last good one. */
     if (st) return cli_fail("train", "training", st);
     struct epoch_row row = {e, stats.loss, stats.accuracy, 0, 0,
-                            cli_now() - progress.start, 0};
+                            cli_now() - hook.progress.start, 0};
     double t = cli_now();
     cnn_evaluation ev;
     if ((st = cnn_net_evaluate(cnn_trainer_net(tr), ctx, test, &ev)))
@@ -153,6 +189,7 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
       return cli_fail("train", "--plot", st);
     if (a->save && (st = cnn_trainer_save(tr, a->save)))
       return cli_fail("train", "saving the checkpoint", st);
+    if (cli_interrupted()) return stop_interrupted(a, tr); /* during the evaluation */
   }
   if (a->save) printf("saved %s (epoch %llu)\n", a->save, last);
   return CLI_EXIT_OK;
@@ -178,7 +215,10 @@ int cli_train(int argc, char **argv) {
               "threads (default CNN_NUM_THREADS, else the physical cores)"),
       CLI_U64("--seed", "S", &a.seed, "seed of initialization and shuffling (default 1)"),
       CLI_STRING("--data", "DIR", &a.data, "data set directory (default data/mnist)"),
-      CLI_STRING("--save", "FILE", &a.save, "write a checkpoint after every epoch"),
+      CLI_STRING("--save", "FILE", &a.save,
+                 "write a checkpoint after every epoch, and on Ctrl-C"),
+      CLI_INT("--save-every", "STEPS", &a.save_every, 1, 1000000000,
+              "also write it every STEPS optimizer steps (needs --save)"),
       CLI_STRING("--resume", "FILE", &a.resume, "continue training from a checkpoint"),
       CLI_STRING("--log", "FILE.csv", &a.log, "write one CSV row per epoch"),
       CLI_STRING("--plot", "FILE.svg", &a.plot, "chart of loss and accuracy per epoch"),
@@ -193,6 +233,8 @@ int cli_train(int argc, char **argv) {
                            a.optimizer);
   if ((code = check_model(a.model)) >= 0) return code;
   if (a.resume && (code = check_resume_conflicts(options, num_options)) >= 0) return code;
+  if (a.save_every && !a.save)
+    return cli_usage_error("train", "--save-every needs --save FILE");
 
   cnn_context *ctx = NULL;
   cnn_dataset train = {0}, test = {0};
@@ -204,6 +246,11 @@ int cli_train(int argc, char **argv) {
     cli_fail("train", "loading the data", st);
     if (strcmp(a.data, "data/mnist") == 0)
       fprintf(stderr, "(scripts/fetch-mnist downloads MNIST into data/mnist)\n");
+    code = CLI_EXIT_FAILURE;
+  } else if (test.rows != train.rows || test.cols != train.cols) {
+    /* Found now rather than at the end of the first epoch. */
+    fprintf(stderr, "cnn train: --data %s: the test images are %dx%d but the training "
+                    "images %dx%d\n", a.data, test.rows, test.cols, train.rows, train.cols);
     code = CLI_EXIT_FAILURE;
   } else if ((st = cli_context(a.threads, &ctx))) {
     code = cli_fail("train", "--threads", st);

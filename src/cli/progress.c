@@ -1,21 +1,15 @@
 #include "cli/progress.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli/interrupt.h"
 
 double cli_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig) {
-  (void)sig;
-  interrupted = 1;
 }
 
 void cli_progress_start(struct cli_progress *p, unsigned long long epoch,
@@ -25,14 +19,14 @@ void cli_progress_start(struct cli_progress *p, unsigned long long epoch,
   p->last_epoch = last_epoch;
   p->start = cli_now();
   p->last_draw = 0;
-  signal(SIGINT, on_interrupt);
+  cli_interrupt_install();
 }
 
 int cli_progress_update(void *user, int done, int total, double loss) {
   struct cli_progress *p = user;
-  if (!p->live) return interrupted;
+  if (!p->live) return cli_interrupted();
   double now = cli_now(), elapsed = now - p->start;
-  if (done < total && now - p->last_draw < 0.1) return interrupted;
+  if (done < total && now - p->last_draw < 0.1) return cli_interrupted();
   p->last_draw = now;
   enum { WIDTH = 24 };
   char bar[WIDTH + 1];
@@ -45,7 +39,7 @@ int cli_progress_update(void *user, int done, int total, double loss) {
           p->epoch, p->last_epoch, bar, (int)((long long)done * 100 / total), rate,
           eta / 60, eta % 60, loss);
   fflush(stderr);
-  return interrupted;
+  return cli_interrupted();
 }
 
 void cli_progress_clear(const struct cli_progress *p) {

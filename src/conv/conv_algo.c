@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "conv/conv_auto.h"
 #include "conv/conv_direct.h"
 #include "conv/conv_im2col.h"
 #include "runtime/error.h"
@@ -114,6 +115,7 @@ cnn_status cnn_conv_algo_choose(const cnn_context *ctx, const struct cnn_conv_al
     if (st == CNN_STATUS_OK) *chosen = forced;
     return st;
   }
+  if ((*chosen = cnn_conv_auto_cached(ctx, p, pass)) != NULL) return CNN_STATUS_OK;
   for (int i = 0; i < ALGO_COUNT; i++)
     if (algos[i].init(ctx, p, pass) == CNN_STATUS_OK) {
       *chosen = &algos[i];
@@ -122,20 +124,28 @@ cnn_status cnn_conv_algo_choose(const cnn_context *ctx, const struct cnn_conv_al
   return cnn_error(CNN_STATUS_UNIMPLEMENTED, "convolution: no algorithm accepts the problem");
 }
 
+/* A forced algorithm runs directly; auto goes through conv/conv_auto.c. */
+static cnn_status run_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
+                           const struct cnn_conv_problem *p, const struct cnn_conv_call *call) {
+  if (!algo) return cnn_conv_auto_run(ctx, p, call);
+  cnn_status st = algo->init(ctx, p, call->pass);
+  return st ? st : cnn_conv_call_run(ctx, algo, p, call);
+}
+
 cnn_status cnn_conv_forward_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
                                  const struct cnn_conv_problem *p, const float *x,
                                  const float *w, const float *bias, int relu, float *y) {
-  const struct cnn_conv_algo *chosen;
-  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_FORWARD, &chosen);
-  return st ? st : chosen->forward(ctx, p, x, w, bias, relu, y);
+  const struct cnn_conv_call call = {.pass = CNN_CONV_FORWARD, .x = x, .w = w,
+                                     .bias = bias, .relu = relu, .y = y};
+  return run_with(ctx, algo, p, &call);
 }
 
 cnn_status cnn_conv_backward_data_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
                                        const struct cnn_conv_problem *p, const float *dy,
                                        const float *w, float *dx) {
-  const struct cnn_conv_algo *chosen;
-  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_BACKWARD_DATA, &chosen);
-  return st ? st : chosen->backward_data(ctx, p, dy, w, dx);
+  const struct cnn_conv_call call = {.pass = CNN_CONV_BACKWARD_DATA, .dy = dy, .w = w,
+                                     .dx = dx};
+  return run_with(ctx, algo, p, &call);
 }
 
 cnn_status cnn_conv_backward_weights_with(cnn_context *ctx,
@@ -143,7 +153,7 @@ cnn_status cnn_conv_backward_weights_with(cnn_context *ctx,
                                           const struct cnn_conv_problem *p,
                                           const float *x, const float *dy, float *dw,
                                           float *dbias) {
-  const struct cnn_conv_algo *chosen;
-  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_BACKWARD_WEIGHTS, &chosen);
-  return st ? st : chosen->backward_weights(ctx, p, x, dy, dw, dbias);
+  const struct cnn_conv_call call = {.pass = CNN_CONV_BACKWARD_WEIGHTS, .x = x, .dy = dy,
+                                     .dw = dw, .dbias = dbias};
+  return run_with(ctx, algo, p, &call);
 }

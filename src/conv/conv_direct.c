@@ -243,8 +243,11 @@ static int backward_data_planes(const struct cnn_conv_problem *p,
       .channels = p->k, .src_h = p->oh, .src_w = p->ow, .step_y = 1, .step_x = 1,
       .origin_y = top, .origin_x = left, .h = top + rows_end, .w = left + cols_end};
   planes->len = (size_t)p->k * planes->h * planes->w;
-  planes->in_place = top == 0 && left == 0 && planes->h == p->oh &&
-                     planes->w == p->ow && p->stride_h == 1 && p->stride_w == 1;
+  /* dy serves as its own planes only when every step reads it unshifted
+   * (1x1, stride 1, no padding): a step shifted right or down would read
+   * the last channel's rows past the end of the image by the shift. */
+  planes->in_place = p->r == 1 && p->s == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+                     p->pad_h == 0 && p->pad_w == 0;
   return count;
 }
 
@@ -295,7 +298,9 @@ cnn_status cnn_conv_direct_backward_data(cnn_context *ctx,
   first_tile[0] = 0;
   for (int qy = 0, i = 0; qy < p->stride_h; qy++)
     for (int qx = 0; qx < p->stride_w; qx++) {
-      if (!phase_of(p, qy, qx, &phases[i])) continue;
+      struct phase ph; /* phases[] only has room for the phases with pixels */
+      if (!phase_of(p, qy, qx, &ph)) continue;
+      phases[i] = ph;
       gemms[i] = phase_gemm(p, &job.planes, &phases[i]);
       first_tile[i + 1] = first_tile[i] + cnn_direct_gemm_tiles(k, &gemms[i]);
       if (gemms[i].kd > max_kd) max_kd = gemms[i].kd;

@@ -27,22 +27,50 @@ static int batch_threads(const cnn_context *ctx, const struct cnn_conv_problem *
   return cnn_team_size(p->n >= ctx->num_threads ? ctx->num_threads : 1);
 }
 
+/* The forward and backward-weights passes build the column matrix in bands
+ * of output rows of about this many bytes, so that it stays in cache
+ * between im2col and the GEMM instead of making a round trip to memory;
+ * a band keeps at least MIN_BAND_COLUMNS columns, enough for the GEMM's
+ * blocking to run at speed. */
+#define COL_BAND_BYTES (1u << 20)
+#define MIN_BAND_COLUMNS 512
+
 struct geometry {
   size_t crs;       /* rows of the column matrix, columns of a filter */
   size_t plane;     /* output pixels per image */
   size_t in_image;  /* floats of one input image */
   size_t out_image; /* floats of one output image */
+  int band;         /* output rows per band of the column matrix */
   size_t col;       /* floats of one thread's column buffer (0: pointwise) */
 };
 
-static struct geometry geometry_of(const struct cnn_conv_problem *p) {
+static struct geometry geometry_of(const struct cnn_conv_problem *p, int banded) {
   struct geometry g;
   g.crs = (size_t)p->c * p->r * p->s;
   g.plane = (size_t)p->oh * p->ow;
   g.in_image = (size_t)p->c * p->h * p->w;
   g.out_image = (size_t)p->k * g.plane;
-  g.col = is_pointwise(p) ? 0 : round_to_line(g.crs * g.plane);
+  const size_t row_bytes = g.crs * p->ow * sizeof(float);
+  g.band = p->oh;
+  if (banded && row_bytes * p->oh > COL_BAND_BYTES) {
+    const int by_bytes = (int)(COL_BAND_BYTES / row_bytes);
+    const int by_columns = (MIN_BAND_COLUMNS + p->ow - 1) / p->ow;
+    g.band = by_bytes > by_columns ? by_bytes : by_columns;
+    if (g.band > p->oh) g.band = p->oh;
+  }
+  g.col = is_pointwise(p) ? 0 : round_to_line(g.crs * g.band * p->ow);
   return g;
+}
+
+/* The problem of output rows [first, first + rows) alone: the same image
+ * and filters, its top padding shifted so that im2col reads the band's
+ * input rows (a negative padding skips rows). */
+static struct cnn_conv_problem band_problem(const struct cnn_conv_problem *p, int first,
+                                            int rows) {
+  struct cnn_conv_problem band = *p;
+  band.oh = rows;
+  band.pad_h = p->pad_h - first * p->stride_h;
+  return band;
 }
 
 /* threads * per_thread floats of the context's scratch (NULL for none). */
@@ -57,7 +85,7 @@ static cnn_status thread_buffers(cnn_context *ctx, int threads, size_t per_threa
 cnn_status cnn_conv_im2col_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
                                    const float *x, const float *w, const float *bias,
                                    float *y) {
-  const struct geometry g = geometry_of(p);
+  const struct geometry g = geometry_of(p, 1);
   const int threads = batch_threads(ctx, p);
   float *cols;
   cnn_status st = thread_buffers(ctx, threads, g.col, &cols);
@@ -68,11 +96,18 @@ cnn_status cnn_conv_im2col_forward(cnn_context *ctx, const struct cnn_conv_probl
     for (int i = 0; i < p->n; i++) {
       const float *image = x + (size_t)i * g.in_image;
       float *out = y + (size_t)i * g.out_image;
-      if (col) ctx->kernels->im2col(p, image, col);
-      cnn_sgemm(ctx, 0, 0, (size_t)p->k, g.plane, g.crs, 1.0f, w, g.crs,
-                col ? col : image, g.plane, 0.0f, out, g.plane);
-      for (int k = 0; bias && k < p->k; k++)
-        for (size_t j = 0; j < g.plane; j++) out[k * g.plane + j] += bias[k];
+      for (int first = 0; first < p->oh; first += g.band) {
+        const int rows = p->oh - first < g.band ? p->oh - first : g.band;
+        const size_t cols_here = (size_t)rows * p->ow, at = (size_t)first * p->ow;
+        const struct cnn_conv_problem band = band_problem(p, first, rows);
+        if (col) ctx->kernels->im2col(&band, image, col);
+        /* The bias enters through the GEMM's accumulation (beta = 1). */
+        for (int k = 0; bias && k < p->k; k++)
+          for (size_t j = 0; j < cols_here; j++) out[k * g.plane + at + j] = bias[k];
+        cnn_sgemm(ctx, 0, 0, (size_t)p->k, cols_here, g.crs, 1.0f, w, g.crs,
+                  col ? col : image + at, col ? cols_here : g.plane, bias ? 1.0f : 0.0f,
+                  out + at, g.plane);
+      }
     }
   }
   return CNN_STATUS_OK;
@@ -81,7 +116,9 @@ cnn_status cnn_conv_im2col_forward(cnn_context *ctx, const struct cnn_conv_probl
 cnn_status cnn_conv_im2col_backward_data(cnn_context *ctx,
                                          const struct cnn_conv_problem *p,
                                          const float *dy, const float *w, float *dx) {
-  const struct geometry g = geometry_of(p);
+  /* col2im overwrites whole images, so this pass takes the column matrix
+   * of an image at once. */
+  const struct geometry g = geometry_of(p, 0);
   const int threads = batch_threads(ctx, p);
   float *cols;
   cnn_status st = thread_buffers(ctx, threads, g.col, &cols);
@@ -108,7 +145,7 @@ cnn_status cnn_conv_im2col_backward_weights(cnn_context *ctx,
                                             const struct cnn_conv_problem *p,
                                             const float *x, const float *dy,
                                             float *dw, float *dbias) {
-  const struct geometry g = geometry_of(p);
+  const struct geometry g = geometry_of(p, 1);
   const int threads = batch_threads(ctx, p);
   const size_t dw_count = (size_t)p->k * g.crs;
   const size_t partial = threads > 1 ? round_to_line(dw_count + (size_t)p->k) : 0;
@@ -127,10 +164,15 @@ cnn_status cnn_conv_im2col_backward_weights(cnn_context *ctx,
     for (int i = 0; i < p->n; i++) {
       const float *image = x + (size_t)i * g.in_image;
       const float *grad = dy + (size_t)i * g.out_image;
-      if (col) ctx->kernels->im2col(p, image, col);
-      /* dw += dy_i col^T */
-      cnn_sgemm(ctx, 0, 1, (size_t)p->k, g.crs, g.plane, 1.0f, grad, g.plane,
-                col ? col : image, g.plane, 1.0f, acc_w, g.crs);
+      for (int first = 0; first < p->oh; first += g.band) {
+        const int rows = p->oh - first < g.band ? p->oh - first : g.band;
+        const size_t cols_here = (size_t)rows * p->ow, at = (size_t)first * p->ow;
+        const struct cnn_conv_problem band = band_problem(p, first, rows);
+        if (col) ctx->kernels->im2col(&band, image, col);
+        /* dw += dy_i col^T, over the band's columns */
+        cnn_sgemm(ctx, 0, 1, (size_t)p->k, g.crs, cols_here, 1.0f, grad + at, g.plane,
+                  col ? col : image + at, col ? cols_here : g.plane, 1.0f, acc_w, g.crs);
+      }
       for (int k = 0; acc_b && k < p->k; k++) {
         float sum = acc_b[k];
         for (size_t j = 0; j < g.plane; j++) sum += grad[k * g.plane + j];

@@ -13,8 +13,15 @@
 #include <stddef.h>
 #include "cnn/runtime.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
                size_t k, float alpha, const float *a, size_t lda, const float *b,
                size_t ldb, float beta, float *c, size_t ldc);
 
+#ifdef __cplusplus
+}
+#endif
 #endif

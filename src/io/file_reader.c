@@ -86,10 +86,14 @@ static cnn_status read_some(cnn_file_reader *r, void *buf, size_t n, size_t *got
     }
     int code;
     const char *message = gzerror(gz, &code);
-    if (done < 0 || code != Z_OK)
+    /* Z_BUF_ERROR: the compressed file ended early, noticed while zlib read
+     * ahead; what it decompressed before is still good, so only a short
+     * read is a failure. */
+    int truncated = code == Z_BUF_ERROR && (size_t)done < want;
+    if (done < 0 || truncated || (code != Z_OK && code != Z_BUF_ERROR))
       return cnn_error(CNN_STATUS_BAD_FORMAT, "%s: corrupt gzip data at offset %llu%s: %s",
                        r->path, (unsigned long long)r->offset, offset_note(r),
-                       code == Z_BUF_ERROR ? "the compressed stream is truncated" : message);
+                       truncated ? "the compressed stream is truncated" : message);
     if ((size_t)done < want) break; /* end of content */
   }
 #endif

@@ -50,6 +50,7 @@ cnn_status cnn_context_create(int num_threads, cnn_context **out) {
 void cnn_context_free(cnn_context *ctx) {
   if (!ctx) return;
   cnn_free(ctx->scratch);
+  cnn_free(ctx->conv_choices);
   cnn_free(ctx);
 }
 

@@ -11,6 +11,10 @@ struct cnn_context {
   const struct cnn_kernels *kernels;
   void *scratch; /* 64-byte aligned, reused by every call on this context */
   size_t scratch_bytes;
+  /* The convolution algorithms CNN_CONV_ALGO=auto chose for the problems
+   * met so far (owned by src/conv/conv_auto.c; freed with the context). */
+  void *conv_choices;
+  int conv_choice_count, conv_choice_capacity;
 };
 
 /* At least bytes of scratch memory; grows (and so allocates) only when a

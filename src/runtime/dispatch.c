@@ -1,7 +1,7 @@
 /* The kernel tables: every slot starts with its scalar kernel, then each ISA
  * this build compiled and this CPU runs takes its own kernels from the
- * register lists (kernels/f32_gemm.inc, kernels/f32_conv_*.inc). Built
- * once. */
+ * register lists (kernels/f32_gemm.inc, kernels/f32_pool.inc,
+ * kernels/f32_conv_*.inc). Built once. */
 #include <threads.h>
 
 #include "kernels/ukernels.h"
@@ -42,14 +42,21 @@ static void fill_conv(void) {
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
-  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
-    tables[isa].conv_wgrad_mr = mr;                                        \
-    tables[isa].conv_wgrad_nr = nr;                                        \
-    tables[isa].conv_wgrad = name;                                         \
-    tables[isa].conv_wgrad_name = #name;                                   \
-  }
+  if (row_isa == isa && tables[isa].conv_wgrad_count < CNN_CONV_WGRAD_VARIANTS) \
+    tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
+        (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
+    /* An ISA without its own takes the scalar ones. */
+#define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
+  if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_wgrad_count == 0)       \
+    tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
+        (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
+#undef CNN_F32_CONV_WGRAD_UKERNEL
+#define CNN_F32_CONV_PACK_UKERNEL(row_isa, name, twin) \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) tables[isa].conv_pack = name;
+#include "kernels/f32_conv_pack.inc"
+#undef CNN_F32_CONV_PACK_UKERNEL
   }
 }
 
@@ -72,6 +79,16 @@ static void build_tables(void) {
   }
 #include "kernels/f32_gemm.inc"
 #undef CNN_F32_GEMM_UKERNEL
+#define CNN_F32_POOL_UKERNELS(isa_id, max_fwd, max_bwd, avg_fwd, avg_bwd) \
+  if (cnn_cpu_can_run(isa_id)) {                                          \
+    struct cnn_kernels *k = &tables[isa_id];                              \
+    k->maxpool = max_fwd;                                                 \
+    k->maxpool_bwd = max_bwd;                                             \
+    k->avgpool = avg_fwd;                                                 \
+    k->avgpool_bwd = avg_bwd;                                             \
+  }
+#include "kernels/f32_pool.inc"
+#undef CNN_F32_POOL_UKERNELS
   fill_conv();
 }
 

@@ -65,6 +65,13 @@ static cnn_status restore(const char *path, const cnn_checkpoint *ck, int first,
   return CNN_STATUS_OK;
 }
 
+/* A model or optimizer text that a checkpoint holds and the parser refuses
+ * is a bad file, not a bad argument of the caller: same message, the status
+ * of a malformed file. */
+static cnn_status text_of_file(cnn_status st) {
+  return st == CNN_STATUS_INVALID_ARGUMENT ? CNN_STATUS_BAD_FORMAT : st;
+}
+
 cnn_status cnn_trainer_resume(cnn_context *ctx, const char *path, cnn_trainer **out) {
   if (!out) return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "resume: out is NULL");
   *out = NULL;
@@ -76,8 +83,8 @@ cnn_status cnn_trainer_resume(cnn_context *ctx, const char *path, cnn_trainer **
   cnn_rng rng; /* the weights it draws are overwritten from the file */
   cnn_rng_seed(&rng, 0);
   cnn_trainer *tr = NULL;
-  if (!(st = cnn_train_settings_parse(ck.optimizer, &settings)) &&
-      !(st = cnn_trainer_build(ctx, ck.model, &settings, &rng, &tr)) &&
+  if (!(st = text_of_file(cnn_train_settings_parse(ck.optimizer, &settings))) &&
+      !(st = text_of_file(cnn_trainer_build(ctx, ck.model, &settings, &rng, &tr))) &&
       !(st = restore(path, &ck, 0, tr->net->num_params, tr->net->params,
                      tr->net->param_names)) &&
       !(st = restore(path, &ck, tr->net->num_params, cnn_optimizer_num_state(tr->opt),
@@ -110,7 +117,7 @@ cnn_status cnn_net_load(cnn_context *ctx, const char *path, int max_batch,
   cnn_rng rng; /* the weights it draws are overwritten from the file */
   cnn_rng_seed(&rng, 0);
   cnn_net *net = NULL;
-  if (!(st = cnn_net_create(ctx, ck.model, max_batch, &rng, &net)))
+  if (!(st = text_of_file(cnn_net_create(ctx, ck.model, max_batch, &rng, &net))))
     st = restore(path, &ck, 0, net->num_params, net->params, net->param_names);
   cnn_checkpoint_free(&ck);
   if (st) {

@@ -1,0 +1,207 @@
+/* The pooling kernels of every SIMD folder, written once over a small vector
+ * interface that the including file defines first:
+ *
+ *   pool_vec                   one vector of POOL_LANES floats
+ *   pool_load(p, n)            lanes i < n from p[i] (reads nothing else;
+ *                              the other lanes are undefined)
+ *   pool_load_even(p, n)       lanes i < n from p[2i] (reads p[0 .. 2n-2] only)
+ *   pool_store(p, v, n)        p[i] = v[i] for i < n (writes nothing else)
+ *   pool_splat(f), pool_add(a, b), pool_mul(a, b)
+ *   pool_max_first(v, acc)     v > acc ? v : acc, lane by lane (ties and NaN
+ *                              keep acc, as the scalar fold does)
+ *   pool_argmax_step(v, tap, &acc, &best)
+ *                              where v > acc: acc = v and best = tap
+ *   pool_pick(best, tap, v)    best == tap ? v : +0, lane by lane
+ *   pool_store_pairs(p, a, b, count)
+ *                              p[2i] = a[i], p[2i+1] = b[i], the first count
+ *                              floats of that (writes nothing else)
+ *
+ * Layout of the work: output row by output row; the columns whose windows
+ * lie inside the row horizontally (and, for stride 1 or 2, can be loaded as
+ * vectors) run POOL_LANES at a time, the others through the scalar window
+ * helpers. Each output folds its window in the scalar kernels' row-major
+ * order, and the backward passes add into dx in the scalar kernels' order
+ * (outputs in row-major order for each pixel), so every result is bit-equal
+ * to the scalar twin, ties, signed zeros and NaN included. */
+#ifndef CNN_KERNELS_F32_POOL_SIMD_H
+#define CNN_KERNELS_F32_POOL_SIMD_H
+
+#include <string.h>
+
+#include "kernels/scalar/f32_pool_window.h"
+#include "kernels/ukernels.h"
+
+/* The rows of output row oy's windows that lie inside the plane. */
+struct pool_rows {
+  int first, end;
+};
+
+static inline struct pool_rows pool_rows_of(const struct cnn_pool_problem *p, int oy) {
+  const int y0 = oy * p->stride_h - p->pad_h;
+  struct pool_rows r = {y0 < 0 ? 0 : y0, y0 + p->window_h};
+  if (r.end > p->h) r.end = p->h;
+  return r;
+}
+
+/* Output columns [*lo, *hi) run as vectors: their windows are inside the
+ * row, and the stride is 1 or 2 (the strides the loads support). */
+static inline void pool_vector_columns(const struct cnn_pool_problem *p, int *lo,
+                                       int *hi) {
+  const int sw = p->stride_w;
+  *lo = *hi = p->ow;
+  if (sw > 2 || p->w + p->pad_w < p->window_w) return;
+  *lo = (p->pad_w + sw - 1) / sw;
+  *hi = (p->w - p->window_w + p->pad_w) / sw + 1;
+  if (*hi > p->ow) *hi = p->ow;
+  if (*hi < *lo) *lo = *hi = p->ow;
+}
+
+/* Lanes i < n of tap s of the windows of columns ox0.. in input row `row`. */
+static inline pool_vec pool_tap(const struct cnn_pool_problem *p, const float *row,
+                                int ox0, int s, int n) {
+  const float *at = row + ox0 * p->stride_w - p->pad_w + s;
+  return p->stride_w == 1 ? pool_load(at, n) : pool_load_even(at, n);
+}
+
+static inline int pool_min(int a, int b) { return a < b ? a : b; }
+
+static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const float *x,
+                                     float *y) {
+  int lo, hi;
+  pool_vector_columns(p, &lo, &hi);
+  for (int oy = 0; oy < p->oh; oy++) {
+    const struct pool_rows rows = pool_rows_of(p, oy);
+    float *out = y + (size_t)oy * p->ow;
+    for (int ox = 0; ox < lo; ox++) out[ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
+    for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, hi - ox0);
+      pool_vec acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
+      for (int iy = rows.first; iy < rows.end; iy++)
+        for (int s = iy == rows.first; s < p->window_w; s++)
+          acc = pool_max_first(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n), acc);
+      pool_store(out + ox0, acc, n);
+    }
+    for (int ox = hi; ox < p->ow; ox++) out[ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
+  }
+}
+
+/* The first maximum of the windows of columns ox0.. (n lanes) of output row
+ * `rows`, as offsets from each window's first real row and column:
+ * (row - first) * w + column, exact in a float (the caller checks). */
+static inline pool_vec pool_argmax_offsets(const struct cnn_pool_problem *p, const float *x,
+                                           struct pool_rows rows, int ox0, int n) {
+  pool_vec acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
+  pool_vec best = pool_splat(0.0f);
+  for (int iy = rows.first; iy < rows.end; iy++)
+    for (int s = iy == rows.first; s < p->window_w; s++)
+      pool_argmax_step(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n),
+                       (float)((iy - rows.first) * p->w + s), &acc, &best);
+  return best;
+}
+
+/* Windows that never share a pixel (stride >= window on both axes) give
+ * each pixel at most one gradient: the kernel writes dy (as 0 + dy, like
+ * the scalar add) or 0 straight into each window's pixels, stride 2 by
+ * interleaving its two window columns. Otherwise dy is added at each first
+ * maximum lane by lane, in column order. */
+static inline void pool_simd_max_bwd(const struct cnn_pool_problem *p, const float *x,
+                                     const float *dy, float *dx) {
+  int lo, hi;
+  pool_vector_columns(p, &lo, &hi);
+  if ((size_t)p->window_h * p->w >= ((size_t)1 << 24)) lo = hi = p->ow;
+  const int disjoint = p->stride_h >= p->window_h && p->stride_w >= p->window_w;
+  const pool_vec zero = pool_splat(0.0f);
+  memset(dx, 0, sizeof(float) * (size_t)p->h * p->w);
+  for (int oy = 0; oy < p->oh; oy++) {
+    const struct pool_rows rows = pool_rows_of(p, oy);
+    const float *grad = dy + (size_t)oy * p->ow;
+    float *window_dx = dx + (size_t)rows.first * p->w - p->pad_w;
+    for (int ox = 0; ox < lo; ox++) dx[cnn_f32_pool_argmax__scalar(p, x, oy, ox)] += grad[ox];
+    for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, hi - ox0);
+      const pool_vec best = pool_argmax_offsets(p, x, rows, ox0, n);
+      if (disjoint) {
+        const pool_vec share = pool_add(pool_load(grad + ox0, n), zero);
+        for (int iy = rows.first; iy < rows.end; iy++) {
+          const int row = (iy - rows.first) * p->w;
+          float *at = window_dx + row + ox0 * p->stride_w;
+          const pool_vec first = pool_pick(best, (float)row, share);
+          if (p->stride_w == 1) {
+            pool_store(at, first, n);
+          } else if (p->window_w == 2) {
+            pool_store_pairs(at, first, pool_pick(best, (float)(row + 1), share), 2 * n);
+          } else {
+            pool_store_pairs(at, first, zero, 2 * n - 1);
+          }
+        }
+      } else {
+        float offsets[POOL_LANES];
+        pool_store(offsets, best, POOL_LANES);
+        for (int i = 0; i < n; i++) {
+          const int ox = ox0 + i;
+          window_dx[ox * p->stride_w + (int)offsets[i]] += grad[ox];
+        }
+      }
+    }
+    for (int ox = hi; ox < p->ow; ox++) dx[cnn_f32_pool_argmax__scalar(p, x, oy, ox)] += grad[ox];
+  }
+}
+
+static inline void pool_simd_avg_fwd(const struct cnn_pool_problem *p, const float *x,
+                                     float *y) {
+  const float scale = 1.0f / (float)(p->window_h * p->window_w);
+  int lo, hi;
+  pool_vector_columns(p, &lo, &hi);
+  for (int oy = 0; oy < p->oh; oy++) {
+    const struct pool_rows rows = pool_rows_of(p, oy);
+    float *out = y + (size_t)oy * p->ow;
+    for (int ox = 0; ox < lo; ox++)
+      out[ox] = cnn_f32_pool_window_sum__scalar(p, x, oy, ox) * scale;
+    for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, hi - ox0);
+      pool_vec sum = pool_splat(0.0f);
+      for (int iy = rows.first; iy < rows.end; iy++)
+        for (int s = 0; s < p->window_w; s++)
+          sum = pool_add(sum, pool_tap(p, x + (size_t)iy * p->w, ox0, s, n));
+      pool_store(out + ox0, pool_mul(sum, pool_splat(scale)), n);
+    }
+    for (int ox = hi; ox < p->ow; ox++)
+      out[ox] = cnn_f32_pool_window_sum__scalar(p, x, oy, ox) * scale;
+  }
+}
+
+/* Window columns run from last to first, so that a pixel shared by several
+ * windows of one row receives their shares in column order, as in the
+ * scalar kernel. Stride 2 adds lane by lane (its pixels are not contiguous). */
+static inline void pool_simd_avg_bwd(const struct cnn_pool_problem *p, const float *dy,
+                                     float *dx) {
+  const float scale = 1.0f / (float)(p->window_h * p->window_w);
+  int lo, hi;
+  pool_vector_columns(p, &lo, &hi);
+  memset(dx, 0, sizeof(float) * (size_t)p->h * p->w);
+  for (int oy = 0; oy < p->oh; oy++) {
+    const struct pool_rows rows = pool_rows_of(p, oy);
+    const float *grad = dy + (size_t)oy * p->ow;
+    for (int ox = 0; ox < lo; ox++)
+      cnn_f32_pool_window_add__scalar(p, dx, oy, ox, grad[ox] * scale);
+    for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, hi - ox0);
+      const pool_vec share = pool_mul(pool_load(grad + ox0, n), pool_splat(scale));
+      float shares[POOL_LANES];
+      if (p->stride_w != 1) pool_store(shares, share, n);
+      for (int iy = rows.first; iy < rows.end; iy++)
+        for (int s = p->window_w - 1; s >= 0; s--) {
+          float *at = dx + (size_t)iy * p->w + ox0 * p->stride_w - p->pad_w + s;
+          if (p->stride_w == 1) {
+            pool_store(at, pool_add(pool_load(at, n), share), n);
+          } else {
+            for (int i = 0; i < n; i++) at[i * p->stride_w] += shares[i];
+          }
+        }
+    }
+    for (int ox = hi; ox < p->ow; ox++)
+      cnn_f32_pool_window_add__scalar(p, dx, oy, ox, grad[ox] * scale);
+  }
+}
+
+#endif

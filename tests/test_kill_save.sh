@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Crash-safe saves and Ctrl-C in `cnn train`:
+#  - Ctrl-C stops at the end of the current step, saves, exits 130; the file
+#    holds that very step;
+#  - a second Ctrl-C quits at once;
+#  - a run saving after every step, killed with SIGKILL at random moments
+#    many times (resumed each time), always leaves a checkpoint that loads and
+#    that is no older than the one before: never torn, never missing.
+set -euo pipefail
+: "${CNN_BINARY_DIR:?}" "${CNN_TEST_DATA_DIR:?}"
+cnn="$CNN_BINARY_DIR/cnn"
+[ -x "$cnn" ] || { echo "test_kill_save: $cnn is missing" >&2; exit 1; }
+data="$CNN_TEST_DATA_DIR/mnist-subset"
+work=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# The optimizer step a checkpoint holds (layout in include/cnn/checkpoint.h:
+# magic, version, model text, optimizer text, epoch, step; little-endian).
+u32_at() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }
+step_of() {
+  local model optimizer
+  model=$(u32_at "$1" 12)
+  optimizer=$(u32_at "$1" $((16 + model)))
+  od -An -t u8 -j $((20 + model + optimizer + 8)) -N 8 "$1" | tr -d ' '
+}
+loads() { "$cnn" eval "$1" --data "$data" --threads 1 >"$work/eval.log" 2>&1; }
+# wait_for FILE TEXT: until FILE contains TEXT (at most 30 s).
+wait_for() {
+  local i
+  for ((i = 0; i < 3000; i++)); do
+    grep -qF -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+echo "== Ctrl-C saves the state after the current step"
+ck="$work/interrupted.ck"
+"$cnn" train --model lenet5 --batch 8 --epochs 1000 --threads 1 --data "$data" \
+  --save "$ck" >"$work/out" 2>"$work/err" &
+pid=$!
+wait_for "$work/out" "epoch  train_loss" || fail "training did not start"
+sleep 0.3
+kill -INT "$pid"
+status=0
+wait "$pid" || status=$?
+pid=""
+[ "$status" -eq 130 ] || fail "exit status $status after Ctrl-C, expected 130"
+said=$(sed -n 's/.*interrupted after step \([0-9]*\) .*saved.*/\1/p' "$work/err")
+if [ -z "$said" ]; then
+  fail "no 'interrupted after step N ... saved' message:"; cat "$work/err"
+elif ! loads "$ck"; then
+  fail "the checkpoint saved on Ctrl-C does not load:"; cat "$work/eval.log"
+elif [ "$(step_of "$ck")" != "$said" ]; then
+  fail "the checkpoint holds step $(step_of "$ck"), the message said $said"
+else
+  echo "stopped and saved at step $said"
+fi
+
+echo "== a second Ctrl-C quits at once"
+# One step of a large batch takes long enough for both signals to land in it.
+"$cnn" train --model lenet5 --batch 2000 --epochs 1000 --threads 1 --data "$data" \
+  --save "$work/twice.ck" >"$work/out" 2>"$work/err" &
+pid=$!
+wait_for "$work/out" "epoch  train_loss" || fail "training did not start"
+kill -INT "$pid"
+sleep 0.05
+kill -INT "$pid"
+status=0
+wait "$pid" || status=$?
+pid=""
+[ "$status" -eq 130 ] || fail "exit status $status after two Ctrl-C, expected 130"
+grep -qF "quitting at once" "$work/err" || { fail "no 'quitting at once':"; cat "$work/err"; }
+[ ! -e "$work/twice.ck" ] || loads "$work/twice.ck" || fail "a checkpoint was left torn"
+
+echo "== SIGKILL at random moments while saving after every step"
+ck="$work/killed.ck"
+"$cnn" train --model mlp --batch 16 --epochs 100000 --threads 1 --data "$data" \
+  --save "$ck" --save-every 1 >/dev/null 2>&1 &
+pid=$!
+for ((i = 0; i < 3000; i++)); do [ -e "$ck" ] && break; sleep 0.01; done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+pid=""
+previous=-1
+kills=0 moved=0
+RANDOM=7 # the same moments each run
+for ((round = 1; round <= 20; round++)); do
+  if [ ! -e "$ck" ]; then
+    fail "round $round: the checkpoint is missing"
+    break
+  fi
+  if ! loads "$ck"; then
+    fail "round $round: the checkpoint does not load:"; cat "$work/eval.log"
+    break
+  fi
+  step=$(step_of "$ck")
+  if [ "$step" -lt "$previous" ]; then
+    fail "round $round: the checkpoint went back from step $previous to $step"
+  fi
+  [ "$step" -gt "$previous" ] && moved=$((moved + 1))
+  previous=$step
+  "$cnn" train --resume "$ck" --save "$ck" --save-every 1 --epochs 100000 --threads 1 \
+    --data "$data" >/dev/null 2>&1 &
+  pid=$!
+  sleep "0.$((RANDOM % 40 + 5))"
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  kills=$((kills + 1))
+done
+loads "$ck" || fail "the last checkpoint does not load"
+echo "$kills kills, the checkpoint moved forward $moved times, last at step $(step_of "$ck");" \
+  "$(find "$work" -name "killed.ck.tmp.*" | wc -l) temporary files left by killed saves"
+[ "$moved" -ge 10 ] || fail "the runs saved too rarely to test anything ($moved of $kills)"
+
+echo "test_kill_save: $failures failed"
+[ "$failures" -eq 0 ]
