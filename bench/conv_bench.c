@@ -425,9 +425,7 @@ int main(int argc, char **argv) {
                    cnn_last_error());
             continue;
           }
-          /* auto (algo NULL) times its candidates on the first call and then
-           * keeps the fastest: the warm-up call of time_median does that. */
-          struct ours_call call = {ctx, algo, &p, &t, pass};
+          struct ours_call call = {ctx, chosen, &p, &t, pass};
           char verify[32] = "-";
           if (o.verify) {
             size_t n;
@@ -443,7 +441,6 @@ int main(int argc, char **argv) {
             failures++;
             continue;
           }
-          cnn_conv_algo_choose(ctx, algo, &p, cp, &chosen);
           const double gflops = flops / s * 1e-9;
           printf("%-11s %-11s %-9s %-9s %9.3f %8.1f %6.1f", b->name, pass_names[pass],
                  o.algos[ai], chosen->name, s * 1e3, gflops, 100.0 * gflops / peak);

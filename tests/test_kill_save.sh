@@ -3,6 +3,7 @@
 #  - Ctrl-C stops at the end of the current step, saves, exits 130; the file
 #    holds that very step;
 #  - a second Ctrl-C quits at once;
+#  - a non-finite loss stops with the epoch and step named, saving nothing;
 #  - a run saving after every step, killed with SIGKILL at random moments
 #    many times (resumed each time), always leaves a checkpoint that loads and
 #    that is no older than the one before: never torn, never missing.
@@ -75,6 +76,19 @@ pid=""
 [ "$status" -eq 130 ] || fail "exit status $status after two Ctrl-C, expected 130"
 grep -qF "quitting at once" "$work/err" || { fail "no 'quitting at once':"; cat "$work/err"; }
 [ ! -e "$work/twice.ck" ] || loads "$work/twice.ck" || fail "a checkpoint was left torn"
+
+echo "== a non-finite loss stops training and keeps the last checkpoint"
+# Twelve layers of gauss(1000) weights overflow the logits at the first step.
+layer="fc 64 init gauss 1000"
+model="$layer, $layer, $layer, $layer, $layer, $layer, $layer, $layer, $layer, $layer, $layer, fc 10"
+cp "$work/interrupted.ck" "$work/kept.ck"
+status=0
+"$cnn" train --model "$model" --epochs 3 --threads 1 --data "$data" --save "$work/kept.ck" \
+  >"$work/out" 2>"$work/err" || status=$?
+[ "$status" -eq 1 ] || fail "exit status $status on a non-finite loss, expected 1"
+grep -qE "the loss is -?nan at epoch 1, step 1 of" "$work/err" ||
+  { fail "no message naming the epoch and step:"; cat "$work/err"; }
+cmp -s "$work/interrupted.ck" "$work/kept.ck" || fail "the checkpoint changed"
 
 echo "== SIGKILL at random moments while saving after every step"
 ck="$work/killed.ck"

@@ -191,11 +191,27 @@ typedef int (*cnn_progress_fn)(void *user, int done, int total, double loss);
 /* One epoch over train: a fresh shuffle from the trainer's RNG, batches of
  * settings.batch (the last one smaller when the size does not divide), one
  * optimizer step each. Images are scaled from uint8 to [0,1] per batch. A
- * non-finite loss stops with CNN_STATUS_NUMERIC_ERROR naming the epoch and
- * step. progress may be NULL. */
+ * non-finite loss or gradient stops with CNN_STATUS_NUMERIC_ERROR naming the
+ * epoch and step, before that step changes any weight. progress may be NULL. */
 cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *train,
                                    cnn_progress_fn progress, void *user,
                                    cnn_epoch_stats *stats);
+
+/* ---- Profiling ---------------------------------------------------------- */
+/* Where the time of training steps goes, in seconds, summed over every
+ * step trained while the profile is attached: each layer's forward and
+ * backward pass (arrays of cnn_net_num_layers() entries; a view layer
+ * stays at 0), loading and scaling the batches, the loss with its
+ * gradient, and the optimizer's updates. The caller owns the memory and
+ * zeroes it to start counting. */
+typedef struct cnn_train_profile {
+  double *forward_s, *backward_s;
+  double load_s, loss_s, update_s;
+} cnn_train_profile;
+
+/* Attaches profile to the trainer (NULL detaches it). Timing costs two
+ * clock reads per layer and pass. */
+void cnn_trainer_set_profile(cnn_trainer *trainer, cnn_train_profile *profile);
 
 /* The net of a checkpoint (its model and weights, not the optimizer
  * state), built for batches of up to max_batch images: for evaluation,

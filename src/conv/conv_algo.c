@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "conv/conv_auto.h"
 #include "conv/conv_direct.h"
 #include "conv/conv_im2col.h"
 #include "runtime/error.h"
@@ -22,6 +21,16 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
   (void)ctx;
   (void)pass;
   return cnn_conv_direct_check(p);
+}
+
+/* Backward-data of a 1x1 filter at stride 1 without padding is a plain
+ * GEMM whose reduction is only the K filters: there the im2col path's GEMM
+ * (no column matrix at all) beats the direct kernels (measured on
+ * pw_1x1 of bench/conv_shapes.csv). */
+static int direct_suits(const struct cnn_conv_problem *p, cnn_conv_pass pass) {
+  const int pointwise = p->r == 1 && p->s == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+                        p->pad_h == 0 && p->pad_w == 0;
+  return !(pointwise && pass == CNN_CONV_BACKWARD_DATA);
 }
 
 /* ---- im2col + GEMM ---- */
@@ -79,11 +88,11 @@ static cnn_status reference_backward_weights(cnn_context *ctx,
 }
 
 static const struct cnn_conv_algo algos[] = {
-    {"direct", direct_init, cnn_conv_direct_forward, cnn_conv_direct_backward_data,
-     cnn_conv_direct_backward_weights},
-    {"im2col", im2col_init, im2col_forward, cnn_conv_im2col_backward_data,
+    {"direct", direct_init, direct_suits, cnn_conv_direct_forward,
+     cnn_conv_direct_backward_data, cnn_conv_direct_backward_weights},
+    {"im2col", im2col_init, NULL, im2col_forward, cnn_conv_im2col_backward_data,
      cnn_conv_im2col_backward_weights},
-    {"reference", reference_init, reference_forward, reference_backward_data,
+    {"reference", reference_init, NULL, reference_forward, reference_backward_data,
      reference_backward_weights},
 };
 enum { ALGO_COUNT = sizeof algos / sizeof algos[0] };
@@ -115,37 +124,33 @@ cnn_status cnn_conv_algo_choose(const cnn_context *ctx, const struct cnn_conv_al
     if (st == CNN_STATUS_OK) *chosen = forced;
     return st;
   }
-  if ((*chosen = cnn_conv_auto_cached(ctx, p, pass)) != NULL) return CNN_STATUS_OK;
-  for (int i = 0; i < ALGO_COUNT; i++)
-    if (algos[i].init(ctx, p, pass) == CNN_STATUS_OK) {
+  const struct cnn_conv_algo *first = NULL;
+  for (int i = 0; i < ALGO_COUNT; i++) {
+    if (algos[i].init(ctx, p, pass) != CNN_STATUS_OK) continue;
+    if (!algos[i].suits || algos[i].suits(p, pass)) {
       *chosen = &algos[i];
       return CNN_STATUS_OK;
     }
+    if (!first) first = &algos[i];
+  }
+  if ((*chosen = first) != NULL) return CNN_STATUS_OK;
   return cnn_error(CNN_STATUS_UNIMPLEMENTED, "convolution: no algorithm accepts the problem");
-}
-
-/* A forced algorithm runs directly; auto goes through conv/conv_auto.c. */
-static cnn_status run_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
-                           const struct cnn_conv_problem *p, const struct cnn_conv_call *call) {
-  if (!algo) return cnn_conv_auto_run(ctx, p, call);
-  cnn_status st = algo->init(ctx, p, call->pass);
-  return st ? st : cnn_conv_call_run(ctx, algo, p, call);
 }
 
 cnn_status cnn_conv_forward_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
                                  const struct cnn_conv_problem *p, const float *x,
                                  const float *w, const float *bias, int relu, float *y) {
-  const struct cnn_conv_call call = {.pass = CNN_CONV_FORWARD, .x = x, .w = w,
-                                     .bias = bias, .relu = relu, .y = y};
-  return run_with(ctx, algo, p, &call);
+  const struct cnn_conv_algo *chosen;
+  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_FORWARD, &chosen);
+  return st ? st : chosen->forward(ctx, p, x, w, bias, relu, y);
 }
 
 cnn_status cnn_conv_backward_data_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
                                        const struct cnn_conv_problem *p, const float *dy,
                                        const float *w, float *dx) {
-  const struct cnn_conv_call call = {.pass = CNN_CONV_BACKWARD_DATA, .dy = dy, .w = w,
-                                     .dx = dx};
-  return run_with(ctx, algo, p, &call);
+  const struct cnn_conv_algo *chosen;
+  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_BACKWARD_DATA, &chosen);
+  return st ? st : chosen->backward_data(ctx, p, dy, w, dx);
 }
 
 cnn_status cnn_conv_backward_weights_with(cnn_context *ctx,
@@ -153,7 +158,7 @@ cnn_status cnn_conv_backward_weights_with(cnn_context *ctx,
                                           const struct cnn_conv_problem *p,
                                           const float *x, const float *dy, float *dw,
                                           float *dbias) {
-  const struct cnn_conv_call call = {.pass = CNN_CONV_BACKWARD_WEIGHTS, .x = x, .dy = dy,
-                                     .dw = dw, .dbias = dbias};
-  return run_with(ctx, algo, p, &call);
+  const struct cnn_conv_algo *chosen;
+  cnn_status st = cnn_conv_algo_choose(ctx, algo, p, CNN_CONV_BACKWARD_WEIGHTS, &chosen);
+  return st ? st : chosen->backward_weights(ctx, p, x, dy, dw, dbias);
 }

@@ -17,6 +17,9 @@ struct cnn_conv_algo {
   const char *name;
   cnn_status (*init)(const cnn_context *ctx, const struct cnn_conv_problem *p,
                      cnn_conv_pass pass);
+  /* For auto: zero when a later algorithm of the list is known to be
+   * faster on p (NULL: always the best that accepts). */
+  int (*suits)(const struct cnn_conv_problem *p, cnn_conv_pass pass);
   cnn_status (*forward)(cnn_context *ctx, const struct cnn_conv_problem *p,
                         const float *x, const float *w, const float *bias,
                         int relu, float *y);
@@ -35,13 +38,13 @@ const struct cnn_conv_algo *cnn_conv_algos(int *count);
 cnn_status cnn_conv_algo_parse(const char *name, const struct cnn_conv_algo **algo);
 
 /* The algorithm that runs pass on p: the forced one (an error if it
- * declines) or, for forced == NULL (auto), the one auto chose for this
- * problem on ctx if it met it before, else the first that accepts. */
+ * declines) or, for forced == NULL (auto), the first that accepts and
+ * suits the problem (else the first that accepts). */
 cnn_status cnn_conv_algo_choose(const cnn_context *ctx, const struct cnn_conv_algo *forced,
                                 const struct cnn_conv_problem *p, cnn_conv_pass pass,
                                 const struct cnn_conv_algo **chosen);
 
-/* The passes on a given algorithm (NULL: auto, see conv/conv_auto.h). */
+/* The passes on a given algorithm (NULL: auto). */
 cnn_status cnn_conv_forward_with(cnn_context *ctx, const struct cnn_conv_algo *algo,
                                  const struct cnn_conv_problem *p, const float *x,
                                  const float *w, const float *bias, int relu, float *y);

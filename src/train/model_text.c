@@ -167,13 +167,16 @@ static cnn_status options(struct parser *p, struct cnn_layer_spec *spec) {
   }
 }
 
-/* "a layer (conv, maxpool, ...)" */
-static void layer_expected(char *buf, size_t size) {
-  int len = snprintf(buf, size, "a layer (");
-  for (int i = 0; cnn_layer_kinds[i] && (size_t)len < size; i++)
-    len += snprintf(buf + len, size - (size_t)len, "%s%s", i ? ", " : "",
-                    cnn_layer_kinds[i]->keyword);
-  if ((size_t)len < size) snprintf(buf + len, size - (size_t)len, ")");
+/* "conv, maxpool, ..." into buf. Built on every call: a list cached in a
+ * static buffer would be a data race between threads parsing at once. */
+static void layer_keywords(char *buf, size_t size) {
+  size_t at = 0;
+  buf[0] = '\0';
+  for (int i = 0; cnn_layer_kinds[i] && at < size; i++) {
+    int n = snprintf(buf + at, size - at, "%s%s", i ? ", " : "", cnn_layer_kinds[i]->keyword);
+    if (n < 0) break;
+    at += (size_t)n;
+  }
 }
 
 static cnn_status layer(struct parser *p, struct cnn_layer_spec *spec) {
@@ -183,8 +186,9 @@ static cnn_status layer(struct parser *p, struct cnn_layer_spec *spec) {
   for (int i = 0; cnn_layer_kinds[i] && !spec->ops; i++)
     if (accept_word(p, cnn_layer_kinds[i]->keyword)) spec->ops = cnn_layer_kinds[i];
   if (!spec->ops) {
-    char what[200];
-    layer_expected(what, sizeof what);
+    char keywords[160], what[200];
+    layer_keywords(keywords, sizeof keywords);
+    snprintf(what, sizeof what, "a layer (%s)", keywords);
     return expected(p, what);
   }
   unsigned takes = spec->ops->takes;
