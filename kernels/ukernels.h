@@ -46,16 +46,16 @@ typedef void (*cnn_f32_gemm_ukernel_fn)(size_t k, const float *a, const float *b
 typedef void (*cnn_f32_gemm_pack_fn)(size_t width, size_t count, size_t k,
                                      const float *src, size_t line_stride,
                                      size_t k_stride, float scale, float *dst);
-void cnn_f32_gemm_pack__scalar(size_t width, size_t count, size_t k,
-                               const float *src, size_t line_stride,
-                               size_t k_stride, float scale, float *dst);
 
-/* Declarations of every kernel and its scalar twin, from the register list. */
-#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr)                        \
-  void name(size_t k, const float *a, const float *b, float *c, size_t ldc, \
-            int accumulate);                                                \
-  void twin(size_t k, const float *a, const float *b, float *c, size_t ldc, \
-            int accumulate);
+/* Declarations of every kernel, its scalar twin and its packing routine
+ * (bit-identical to cnn_f32_gemm_pack__scalar), from the register list. */
+#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr, pack)                    \
+  void name(size_t k, const float *a, const float *b, float *c, size_t ldc,   \
+            int accumulate);                                                  \
+  void twin(size_t k, const float *a, const float *b, float *c, size_t ldc,   \
+            int accumulate);                                                  \
+  void pack(size_t width, size_t count, size_t k, const float *src,           \
+            size_t line_stride, size_t k_stride, float scale, float *dst);
 #include "kernels/f32_gemm.inc"
 #undef CNN_F32_GEMM_UKERNEL
 

@@ -1,14 +1,19 @@
 /* Every GEMM micro-kernel of kernels/f32_gemm.inc that this CPU runs,
+ * and its packing routine,
  * against its scalar twin on the same packed panels: k over 1, 2, 3, the
  * unroll (1, so 4 and 5 are past it) and 17, 64, 257; C with a row stride
  * wider than the tile (the gap must stay untouched); overwrite into a C full
  * of NaN (never read); accumulate onto random C.
  * Tolerance: the kernels fuse multiply and add, the twin rounds the product
  * first, so each element may differ by k * 2^-23 * sum_p |a_p * b_p|
- * (doubled for the reordering); small-integer panels must match exactly. */
+ * (doubled for the reordering); small-integer panels must match exactly.
+ * Packing must match the layout of kernels/ukernels.h bit for bit, for both
+ * operand orientations, partial last panels, depths around the 8x8
+ * transposes and a scale. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernels/ukernels.h"
 #include "runtime/memory.h"
@@ -79,11 +84,56 @@ static void test_kernel(const char *name, cnn_f32_gemm_ukernel_fn kernel,
   cnn_free(want);
 }
 
+/* The packed layout, written out as kernels/ukernels.h states it. */
+static float packed_value(size_t width, size_t count, size_t k, const float *src,
+                          size_t line_stride, size_t k_stride, float scale, size_t index) {
+  size_t panel = index / (k * width), p = index / width % k, t = panel * width + index % width;
+  return t < count ? scale * src[t * line_stride + p * k_stride] : 0.0f;
+}
+
+static void test_pack(const char *name, cnn_f32_gemm_pack_fn pack, size_t width) {
+  static const size_t depths_pack[] = {1, 7, 8, 9, 17, 64};
+  const size_t counts[] = {1, width - 1, width, width + 1, 3 * width + 2};
+  const size_t ld = 3 * width + 2 + 5, kmax = 64;
+  float *src = cnn_alloc(ld * (kmax > ld ? kmax : ld), sizeof(float), "src");
+  float *dst = cnn_alloc((3 * width + 2 + width) * kmax, sizeof(float), "dst");
+  test_rng rng = test_rng_seeded(width);
+  test_fill_uniform(&rng, src, ld * (kmax > ld ? kmax : ld), -2.0f, 2.0f);
+  for (size_t d = 0; d < sizeof depths_pack / sizeof depths_pack[0]; d++)
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++)
+      for (int depth_contiguous = 0; depth_contiguous <= 1; depth_contiguous++)
+        for (int scaled = 0; scaled <= 1; scaled++) {
+          size_t k = depths_pack[d], count = counts[c];
+          if (count == 0) continue;
+          size_t line_stride = depth_contiguous ? ld : 1, k_stride = depth_contiguous ? 1 : ld;
+          float scale = scaled ? -0.5f : 1.0f;
+          size_t size = (count + width - 1) / width * width * k;
+          for (size_t i = 0; i < size; i++) dst[i] = NAN;
+          pack(width, count, k, src, line_stride, k_stride, scale, dst);
+          test_checks++;
+          for (size_t i = 0; i < size; i++) {
+            float want = packed_value(width, count, k, src, line_stride, k_stride, scale, i);
+            if (memcmp(&dst[i], &want, sizeof want) != 0) {
+              test_failures++;
+              fprintf(stderr,
+                      "%s: width %zu count %zu k %zu line_stride %zu k_stride %zu scale %g: "
+                      "packed[%zu] = %.9g, want %.9g\n",
+                      name, width, count, k, line_stride, k_stride, scale, i, dst[i], want);
+              break;
+            }
+          }
+        }
+  cnn_free(src);
+  cnn_free(dst);
+}
+
 int main(void) {
   int simd_ran = 0;
-#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr)                      \
+#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr, pack)                      \
   if (cnn_kernels_for(isa)) {                                              \
     test_kernel(#name, name, twin, mr, nr);                                \
+    test_pack(#pack, pack, mr);                                            \
+    test_pack(#pack, pack, nr);                                            \
     simd_ran += isa != CNN_ISA_SCALAR;                                     \
   } else {                                                                 \
     printf("skipped %s: this CPU cannot run %s\n", #name, cnn_isa_name(isa)); \

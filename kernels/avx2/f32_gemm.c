@@ -17,6 +17,13 @@ void cnn_f32_gemm_ukernel_6x16__avx2(size_t k, const float *a, const float *b,
                                      float *c, size_t ldc, int accumulate) {
   assert(k >= 1);
   __m256 lo[MR], hi[MR];
+  /* C is touched only after the k loop: start bringing its rows (two or
+   * three lines each, C need not be aligned) into L1 now. */
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) {
+    _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(c + i * ldc + NR - 1), _MM_HINT_T0);
+  }
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm256_setzero_ps();
   for (size_t p = 0; p < k; p++) {

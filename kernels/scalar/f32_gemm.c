@@ -18,7 +18,7 @@ static inline void gemm_tile(int mr, int nr, size_t k, const float *a,
       c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
 }
 
-#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr)                       \
+#define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr, pack)                       \
   void twin(size_t k, const float *a, const float *b, float *c, size_t ldc, \
             int accumulate) {                                               \
     gemm_tile(mr, nr, k, a, b, c, ldc, accumulate);                         \

@@ -22,8 +22,9 @@ static const struct cli_usage usage = {
     0, 0};
 
 static void print_kernels(const struct cnn_kernels *k, int chosen) {
-  struct cnn_gemm_blocking blk = cnn_gemm_blocking_for((size_t)k->gemm_mr, (size_t)k->gemm_nr);
-  printf("  %-7s%s gemm %s (tile %dx%d; blocks MC %zu, KC %zu, NC %zu)\n",
+  struct cnn_gemm_blocking blk =
+      cnn_gemm_blocking_for((size_t)k->gemm_mr, (size_t)k->gemm_nr, 4096, 4096);
+  printf("  %-7s%s gemm %s (tile %dx%d; blocks at 4096^3: MC %zu, KC %zu, NC %zu)\n",
          cnn_isa_name(k->isa), chosen ? "*" : " ", k->gemm_name, k->gemm_mr, k->gemm_nr,
          blk.mc, blk.kc, blk.nc);
 }

@@ -125,7 +125,7 @@ void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
   }
   const struct cnn_kernels *kern = ctx->kernels;
   const size_t mr = (size_t)kern->gemm_mr, nr = (size_t)kern->gemm_nr;
-  const struct cnn_gemm_blocking blk = cnn_gemm_blocking_for(mr, nr);
+  const struct cnn_gemm_blocking blk = cnn_gemm_blocking_for(mr, nr, m, k);
   const size_t m_tiles = (m + mr - 1) / mr, n_tiles = (n + nr - 1) / nr;
   const int threads = threads_for(ctx, &p, m_tiles, n_tiles);
   const struct thread_grid grid = choose_grid(threads, m_tiles, n_tiles);

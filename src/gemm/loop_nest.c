@@ -14,9 +14,6 @@
 #include "gemm/pack_buffers.h"
 
 static size_t min_size(size_t x, size_t y) { return x < y ? x : y; }
-static size_t round_up(size_t x, size_t multiple) {
-  return (x + multiple - 1) / multiple * multiple;
-}
 
 /* How the first depth block treats C. */
 enum c_mode { C_OVERWRITE, C_ACCUMULATE, C_SCALE_THEN_ACCUMULATE };
@@ -60,12 +57,10 @@ int cnn_gemm_loop_nest(const struct cnn_kernels *kern,
                        const struct cnn_gemm_problem *p, size_t m0, size_t m1,
                        size_t n0, size_t n1) {
   const size_t mr = (size_t)kern->gemm_mr, nr = (size_t)kern->gemm_nr;
-  const size_t kc_max = min_size(blk->kc, p->k);
+  /* Buffers for the largest blocks of any problem, not just this one: a
+   * thread's first GEMM sizes them once, whatever shapes follow. */
   float *abuf, *bbuf;
-  if (!cnn_gemm_pack_buffers(round_up(min_size(blk->mc, m1 - m0), mr) * kc_max,
-                             round_up(min_size(blk->nc, n1 - n0), nr) * kc_max,
-                             &abuf, &bbuf))
-    return 0;
+  if (!cnn_gemm_pack_buffers(blk->a_floats, blk->b_floats, &abuf, &bbuf)) return 0;
   /* Element (i, p) of op(A) is a[i*a_line + p*a_depth]; (p, j) of op(B) is
    * b[j*b_line + p*b_depth]. */
   const size_t a_line = p->trans_a ? 1 : p->lda, a_depth = p->trans_a ? p->lda : 1;

@@ -67,7 +67,7 @@ static void build_tables(void) {
   }
   /* An ISA becomes usable when this build registered its kernels and the
    * CPU runs them; the scalar row only restates the scalar table. */
-#define CNN_F32_GEMM_UKERNEL(isa_id, name, twin, mr, nr) \
+#define CNN_F32_GEMM_UKERNEL(isa_id, name, twin, mr, nr, pack) \
   if (cnn_cpu_can_run(isa_id)) {                         \
     struct cnn_kernels *k = &tables[isa_id];             \
     k->isa = isa_id;                                     \
@@ -75,6 +75,7 @@ static void build_tables(void) {
     k->gemm_nr = nr;                                     \
     k->gemm = name;                                      \
     k->gemm_name = #name;                                \
+    k->gemm_pack_a = k->gemm_pack_b = pack;              \
     usable[isa_id] = 1;                                  \
   }
 #include "kernels/f32_gemm.inc"
