@@ -195,6 +195,22 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
                                    cnn_progress_fn progress, void *user,
                                    cnn_epoch_stats *stats);
 
+/* ---- Profiling ---------------------------------------------------------- */
+/* Where the time of training steps goes, in seconds, summed over every
+ * step trained while the profile is attached: each layer's forward and
+ * backward pass (arrays of cnn_net_num_layers() entries; a view layer
+ * stays at 0), loading and scaling the batches, the loss with its
+ * gradient, and the optimizer's updates. The caller owns the memory and
+ * zeroes it to start counting. */
+typedef struct cnn_train_profile {
+  double *forward_s, *backward_s;
+  double load_s, loss_s, update_s;
+} cnn_train_profile;
+
+/* Attaches profile to the trainer (NULL detaches it). Timing costs two
+ * clock reads per layer and pass. */
+void cnn_trainer_set_profile(cnn_trainer *trainer, cnn_train_profile *profile);
+
 /* The net of a checkpoint, for evaluation and inspection. */
 cnn_status cnn_net_load(cnn_context *ctx, const char *path, int max_batch,
                         cnn_net **net);

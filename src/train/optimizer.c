@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runtime/context.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 
@@ -67,11 +68,14 @@ int cnn_optimizer_num_state(const struct cnn_optimizer *opt) {
   return opt->num_slots * opt->num_params;
 }
 
-void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, uint64_t step) {
+void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, cnn_context *ctx,
+                        uint64_t step) {
   const cnn_train_settings *s = &opt->settings;
   /* Adam's bias corrections, 1 - beta^t. */
   float correct1 = (float)(1.0 - pow(s->beta1, (double)step));
   float correct2 = (float)(1.0 - pow(s->beta2, (double)step));
+  struct cnn_adam_params adam = {s->lr,     s->beta1,        s->beta2, 1.0f - s->beta1,
+                                 1.0f - s->beta2, correct1, correct2, s->eps, 0.0f};
   for (int k = 0; k < opt->num_params; k++) {
     float *w = net->params[k].data;
     const float *g = net->grads[k].data;
@@ -89,18 +93,11 @@ void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, uint64_t step) 
         }
         break;
       }
-      case CNN_OPTIMIZER_ADAM: {
-        float *m = opt->state[k].data;
-        float *v = opt->state[opt->num_params + k].data;
-        for (size_t i = 0; i < n; i++) {
-          float grad = g[i] + decay * w[i];
-          m[i] = s->beta1 * m[i] + (1.0f - s->beta1) * grad;
-          v[i] = s->beta2 * v[i] + (1.0f - s->beta2) * grad * grad;
-          float m_hat = m[i] / correct1, v_hat = v[i] / correct2;
-          w[i] -= s->lr * m_hat / (sqrtf(v_hat) + s->eps);
-        }
+      case CNN_OPTIMIZER_ADAM:
+        adam.decay = decay;
+        ctx->kernels->adam(n, w, g, opt->state[k].data, opt->state[opt->num_params + k].data,
+                           &adam);
         break;
-      }
     }
   }
 }
