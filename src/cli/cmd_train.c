@@ -1,8 +1,10 @@
 /* cnn train: epochs of training with test accuracy after each. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -123,6 +125,22 @@ static cnn_status save_plot(const char *path, struct curves *c,
   return cnn_plot_save_svg(path, "cnn train", x_label, panels, 2);
 }
 
+/* Files written after the first epoch (--save, --plot) go to a temporary
+ * file in their directory: check now that it can be written there, rather
+ * than failing after an epoch of training. */
+static int check_writable_dir(const char *flag, const char *path) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  size_t length = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+  if (length >= sizeof dir) length = sizeof dir - 1;
+  memcpy(dir, length ? path : ".", length ? length : 1);
+  dir[length ? length : 1] = '\0';
+  if (access(dir, W_OK | X_OK) == 0) return -1;
+  fprintf(stderr, "cnn train: %s %s: cannot write in the directory %s: %s\n", flag, path,
+          dir, strerror(errno));
+  return CLI_EXIT_FAILURE;
+}
+
 /* What runs after every optimizer step: the progress line, the checkpoint
  * of --save-every, and the check for Ctrl-C. */
 struct step_hook {
@@ -235,6 +253,9 @@ int cli_train(int argc, char **argv) {
   if (a.resume && (code = check_resume_conflicts(options, num_options)) >= 0) return code;
   if (a.save_every && !a.save)
     return cli_usage_error("train", "--save-every needs --save FILE");
+  if ((a.save && (code = check_writable_dir("--save", a.save)) >= 0) ||
+      (a.plot && (code = check_writable_dir("--plot", a.plot)) >= 0))
+    return code;
 
   cnn_context *ctx = NULL;
   cnn_dataset train = {0}, test = {0};
