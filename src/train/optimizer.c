@@ -73,12 +73,12 @@ int cnn_optimizer_num_state(const struct cnn_optimizer *opt) {
 }
 
 void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, cnn_context *ctx,
-                        uint64_t step) {
+                        float lr, uint64_t step) {
   const cnn_train_settings *s = &opt->settings;
   /* Adam's bias corrections, 1 - beta^t. */
   float correct1 = (float)(1.0 - pow(s->beta1, (double)step));
   float correct2 = (float)(1.0 - pow(s->beta2, (double)step));
-  struct cnn_adam_params adam = {s->lr,     s->beta1,        s->beta2, 1.0f - s->beta1,
+  struct cnn_adam_params adam = {lr,       s->beta1, s->beta2, 1.0f - s->beta1,
                                  1.0f - s->beta2, correct1, correct2, s->eps, 0.0f};
   /* Threads split every tensor into contiguous shares; below a few tens of
    * thousands of parameters one thread does it all. */
@@ -96,13 +96,13 @@ void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, cnn_context *ct
       size_t n = end - first;
       switch (s->optimizer) {
         case CNN_OPTIMIZER_SGD:
-          for (size_t i = 0; i < n; i++) w[i] -= s->lr * (g[i] + decay * w[i]);
+          for (size_t i = 0; i < n; i++) w[i] -= lr * (g[i] + decay * w[i]);
           break;
         case CNN_OPTIMIZER_MOMENTUM: {
           float *v = opt->state[k].data + first;
           for (size_t i = 0; i < n; i++) {
             v[i] = s->momentum * v[i] + (g[i] + decay * w[i]);
-            w[i] -= s->lr * v[i];
+            w[i] -= lr * v[i];
           }
           break;
         }

@@ -106,7 +106,10 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
   cnn_net *net = tr->net;
   cnn_status st = cnn_net_check_dataset(net, train, "train");
   if (st || (st = shuffle(tr, train->count))) return st;
-  int batch = tr->opt->settings.batch, steps = (train->count + batch - 1) / batch;
+  const cnn_train_settings *settings = &tr->opt->settings;
+  int batch = settings->batch, steps = (train->count + batch - 1) / batch;
+  /* From the epoch count alone, so a resumed run continues the schedule. */
+  float lr = (float)(settings->lr * pow(settings->lr_decay, (double)tr->epoch));
   double loss_sum = 0;
   int correct = 0;
   for (int s = 0; s < steps; s++) {
@@ -134,7 +137,7 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        net->param_names[bad], (unsigned long long)tr->epoch + 1, s + 1,
                        steps, (unsigned long long)tr->step + 1);
     if (profile) mark = cnn_seconds();
-    cnn_optimizer_step(tr->opt, net, tr->ctx, ++tr->step);
+    cnn_optimizer_step(tr->opt, net, tr->ctx, lr, ++tr->step);
     if (profile) lap(&mark, &profile->update_s);
     loss_sum += (double)loss * n;
     correct += batch_correct;
