@@ -181,7 +181,12 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
                         struct curves *curves) {
   unsigned long long first = cnn_trainer_epoch(tr) + 1,
                      last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
+  if (cli_interrupted()) { /* while loading or building: nothing to save yet */
+    fprintf(stderr, "cnn train: interrupted before training\n");
+    return 130;
+  }
   printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
+  fflush(stdout); /* training has started: say so at once, also into a file */
   for (unsigned long long e = first; e <= last; e++) {
     struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every};
     cli_progress_start(&hook.progress, e, last);
@@ -256,6 +261,10 @@ int cli_train(int argc, char **argv) {
   if ((a.save && (code = check_writable_dir("--save", a.save)) >= 0) ||
       (a.plot && (code = check_writable_dir("--plot", a.plot)) >= 0))
     return code;
+
+  /* From here on Ctrl-C stops cleanly, also in a process started in the
+   * background of a script, where SIGINT comes ignored. */
+  cli_interrupt_install();
 
   cnn_context *ctx = NULL;
   cnn_dataset train = {0}, test = {0};
