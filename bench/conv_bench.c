@@ -16,9 +16,11 @@
  * thread count at the end. oneDNN runs its direct algorithm unless
  * --onednn-alg auto lets it choose (Winograd included: fewer FLOPs than
  * the ones quoted, so its GFLOP/s can exceed the FMA peak). --timer cpu
- * times with the process CPU clock instead of the wall clock: on a machine
- * shared with other work, single-thread runs then leave out the time the
- * process waited for a core (with several threads it counts spinning). */
+ * times with the process CPU clock divided by the thread count instead of
+ * the wall clock: on a machine shared with other work, the time the process
+ * waited for a core is left out (OpenMP threads spinning at a barrier still
+ * count, so with several threads it errs on the slow side, for both sides).
+ * The FMA peak is measured the same way. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -249,13 +251,14 @@ static double relative_error(const float *got, const float *want, size_t n) {
 
 typedef int (*bench_fn)(void *arg);
 
-static int use_cpu_timer;
+/* Nonzero: time with the process CPU clock, divided by this thread count. */
+static int cpu_timer_threads;
 
 static double timer_now(void) {
-  if (!use_cpu_timer) return bench_now();
+  if (!cpu_timer_threads) return bench_now();
   struct timespec t;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+  return ((double)t.tv_sec + 1e-9 * (double)t.tv_nsec) / cpu_timer_threads;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -338,7 +341,6 @@ static void json_row(FILE *json, int *first, const struct bench_shape *b, const 
 int main(int argc, char **argv) {
   struct options o;
   if (parse_options(argc, argv, &o) != 0) return 2;
-  use_cpu_timer = o.cpu_timer;
   struct bench_shape shapes[MAX_SHAPES];
   const int shape_count = bench_read_shapes(o.shapes, shapes, MAX_SHAPES);
   if (shape_count < 0) return 2;
@@ -367,7 +369,8 @@ int main(int argc, char **argv) {
 #ifdef _OPENMP
     omp_set_num_threads(threads);
 #endif
-    const double peak = bench_fma_peak(isa, threads);
+    cpu_timer_threads = o.cpu_timer ? threads : 0;
+    const double peak = bench_fma_peak_timed(isa, threads, timer_now);
     printf("# isa %s, %d thread%s, measured FMA peak %.1f GFLOP/s%s%s\n", cnn_isa_name(isa),
            threads, threads > 1 ? "s" : "", peak, o.vs_onednn ? ", vs oneDNN alg " : "",
            o.vs_onednn ? (o.onednn_auto ? "auto" : "direct") : "");

@@ -231,6 +231,45 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
 #include "kernels/f32_conv_pack.inc"
 #undef CNN_F32_CONV_PACK_UKERNEL
 
+/* --------------------------------------------------------------- ReLU ---
+ * Over n contiguous values (any n >= 0, no alignment):
+ *   forward:  y = x > 0 ? x : 0              (y may be x)
+ *   backward: dx = dy * (y > 0 ? 1 : 0)      (dx may be dy)
+ * SIMD kernels give the same bits as the twins (NaN and -0 included). */
+typedef void (*cnn_f32_relu_ukernel_fn)(size_t n, const float *x, float *y);
+typedef void (*cnn_f32_relu_bwd_ukernel_fn)(size_t n, const float *y, const float *dy,
+                                            float *dx);
+void cnn_f32_relu_ukernel__scalar(size_t n, const float *x, float *y);
+void cnn_f32_relu_bwd_ukernel__scalar(size_t n, const float *y, const float *dy,
+                                      float *dx);
+#define CNN_F32_RELU_UKERNELS(isa, fwd, bwd)          \
+  void fwd(size_t n, const float *x, float *y);       \
+  void bwd(size_t n, const float *y, const float *dy, float *dx);
+#include "kernels/f32_relu.inc"
+#undef CNN_F32_RELU_UKERNELS
+
+/* ------------------------------------------------------ Adam update ---
+ * One Adam step over n parameters (any n >= 0, no alignment), in this order
+ * of operations, each rounded (no fused multiply-add):
+ *   grad = g + decay*w
+ *   m = beta1*m + one_minus_beta1*grad
+ *   v = beta2*v + (one_minus_beta2*grad)*grad
+ *   w = w - (lr * (m/correct1)) / (sqrt(v/correct2) + eps)
+ * so every kernel gives the twin's bits. correct1/2 are Adam's bias
+ * corrections 1 - beta^t. */
+struct cnn_adam_params {
+  float lr, beta1, beta2, one_minus_beta1, one_minus_beta2, correct1, correct2, eps, decay;
+};
+typedef void (*cnn_f32_adam_ukernel_fn)(size_t n, float *w, const float *g, float *m,
+                                        float *v, const struct cnn_adam_params *p);
+void cnn_f32_adam_ukernel__scalar(size_t n, float *w, const float *g, float *m, float *v,
+                                  const struct cnn_adam_params *p);
+#define CNN_F32_ADAM_UKERNEL(isa, name)                                  \
+  void name(size_t n, float *w, const float *g, float *m, float *v, \
+            const struct cnn_adam_params *p);
+#include "kernels/f32_adam.inc"
+#undef CNN_F32_ADAM_UKERNEL
+
 /* ---------------------------------------------------------- the table ---
  * Every slot is filled with its scalar kernel first, then overridden by the
  * ISA's own kernels, so no slot is ever NULL. */
@@ -261,6 +300,9 @@ struct cnn_kernels {
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;
   cnn_f32_pool_bwd_ukernel_fn maxpool_bwd, avgpool_bwd;
+  cnn_f32_relu_ukernel_fn relu;
+  cnn_f32_relu_bwd_ukernel_fn relu_bwd;
+  cnn_f32_adam_ukernel_fn adam;
 };
 
 /* The table for isa, or NULL when this build or CPU cannot run it. */

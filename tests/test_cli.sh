@@ -88,8 +88,23 @@ expect 0 "seven.pgm: " "$cnn" predict "$work/mlp2.ckpt" "$work/seven.pgm"
 expect 1 "nothing.png" "$cnn" predict "$work/mlp2.ckpt" "$work/nothing.png"
 expect 1 "the model has no conv layer" "$cnn" filters "$work/mlp2.ckpt" -o "$work/f.png"
 
-expect 0 "saved" "$cnn" train --model "conv 4 5x5, relu, maxpool 2, fc 10" --epochs 1 \
+# Across processes: the same seed and thread count give the same file, bit
+# for bit, and 2 epochs equal 1 epoch + --resume for 1 more.
+conv_model="conv 4 5x5, relu, maxpool 2, fc 10"
+for run in two two-again; do
+  expect 0 "saved" "$cnn" train --model "$conv_model" --epochs 2 --threads 2 --seed 9 \
+    --data "$data" --save "$work/$run.ckpt"
+done
+expect 0 "saved" "$cnn" train --model "$conv_model" --epochs 1 --threads 2 --seed 9 \
   --data "$data" --save "$work/conv.ckpt"
+expect 0 "after epoch 1" "$cnn" train --resume "$work/conv.ckpt" --epochs 1 --threads 2 \
+  --data "$data" --save "$work/resumed.ckpt"
+for pair in "two two-again" "two resumed"; do
+  set -- $pair
+  checks=$((checks + 1))
+  cmp "$work/$1.ckpt" "$work/$2.ckpt" ||
+    { failures=$((failures + 1)); echo "FAIL: $1.ckpt and $2.ckpt differ"; }
+done
 expect 0 "4 filters of 1x5x5" "$cnn" filters "$work/conv.ckpt" -o "$work/filters.png"
 expect 0 "4 feature maps of 24x24" "$cnn" features "$work/conv.ckpt" "$work/seven.pgm" \
   -o "$work/maps.png"

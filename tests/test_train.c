@@ -32,6 +32,7 @@ static cnn_trainer *new_trainer(const char *model, cnn_optimizer_kind kind, int 
   cnn_train_settings settings = cnn_train_settings_default(kind);
   settings.batch = batch;
   settings.weight_decay = 1e-4f;
+  settings.lr_decay = 0.7f; /* the resume tests then prove the schedule continues */
   cnn_trainer *tr = NULL;
   CHECK_OK(cnn_trainer_create(ctx, model, &settings, SEED, &tr));
   return tr;
@@ -266,6 +267,7 @@ static void test_settings_text(void) {
     cnn_train_settings s = cnn_train_settings_default((cnn_optimizer_kind)kind), back;
     s.lr = 0.1f / 3.0f; /* not short in decimal: the text must still be exact */
     s.weight_decay = 5e-4f;
+    s.lr_decay = 0.85f;
     s.batch = 33;
     char text[256];
     cnn_train_settings_format(&s, text, sizeof text);

@@ -127,7 +127,8 @@ typedef enum cnn_optimizer_kind {
  * weight_decay * w to the gradient of every weight (never of biases). */
 typedef struct cnn_train_settings {
   cnn_optimizer_kind optimizer;
-  float lr;           /* > 0 */
+  float lr;           /* > 0, the learning rate of the first epoch */
+  float lr_decay;     /* in (0,1]: epoch e (from 0) uses lr * lr_decay^e */
   float momentum;     /* momentum: velocity decay in [0,1) */
   float beta1, beta2; /* adam: moment decays in [0,1) */
   float eps;          /* adam: > 0 */
@@ -136,14 +137,15 @@ typedef struct cnn_train_settings {
 } cnn_train_settings;
 
 /* Defaults for kind: lr 0.1 (sgd), 0.01 (momentum, 0.9), 0.001 (adam,
- * 0.9, 0.999, 1e-8); no weight decay; batch 64. */
+ * 0.9, 0.999, 1e-8); a constant learning rate (lr_decay 1); no weight
+ * decay; batch 64. */
 cnn_train_settings cnn_train_settings_default(cnn_optimizer_kind kind);
 /* "sgd", "momentum" or "adam". */
 cnn_status cnn_optimizer_parse(const char *name, cnn_optimizer_kind *kind);
 const char *cnn_optimizer_name(cnn_optimizer_kind kind);
 /* Checks every field; the message names the bad one. */
 cnn_status cnn_train_settings_check(const cnn_train_settings *settings);
-/* Text such as "adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08
+/* Text such as "adam lr=0.001 lr_decay=0.8 beta1=0.9 beta2=0.999 eps=1e-08
  * weight_decay=0 batch=64", each float in the shortest decimal that reads
  * back exactly: the optimizer text of a checkpoint. Returns the length it
  * needs (like snprintf). */
@@ -195,7 +197,25 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
                                    cnn_progress_fn progress, void *user,
                                    cnn_epoch_stats *stats);
 
-/* The net of a checkpoint, for evaluation and inspection. */
+/* ---- Profiling ---------------------------------------------------------- */
+/* Where the time of training steps goes, in seconds, summed over every
+ * step trained while the profile is attached: each layer's forward and
+ * backward pass (arrays of cnn_net_num_layers() entries; a view layer
+ * stays at 0), loading and scaling the batches, the loss with its
+ * gradient, and the optimizer's updates. The caller owns the memory and
+ * zeroes it to start counting. */
+typedef struct cnn_train_profile {
+  double *forward_s, *backward_s;
+  double load_s, loss_s, update_s;
+} cnn_train_profile;
+
+/* Attaches profile to the trainer (NULL detaches it). Timing costs two
+ * clock reads per layer and pass. */
+void cnn_trainer_set_profile(cnn_trainer *trainer, cnn_train_profile *profile);
+
+/* The net of a checkpoint (its model and weights, not the optimizer
+ * state), built for batches of up to max_batch images: for evaluation,
+ * prediction and inspection. */
 cnn_status cnn_net_load(cnn_context *ctx, const char *path, int max_batch,
                         cnn_net **net);
 

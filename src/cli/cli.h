@@ -21,6 +21,7 @@ int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_filters(int argc, char **argv);
 int cli_features(int argc, char **argv);
+int cli_bench_train(int argc, char **argv);
 int cli_info(int argc, char **argv);
 
 /* ---- options ---------------------------------------------------------- */

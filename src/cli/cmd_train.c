@@ -1,8 +1,10 @@
 /* cnn train: epochs of training with test accuracy after each. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -11,7 +13,7 @@
 struct train_args {
   const char *model, *optimizer, *data, *save, *resume, *log, *plot;
   int epochs, batch, threads, save_every;
-  float lr, weight_decay;
+  float lr, lr_decay, weight_decay;
   uint64_t seed;
 };
 
@@ -29,9 +31,10 @@ static const struct cli_usage usage = {
     "and seconds after every epoch. MODEL is a built-in name (lenet5, simple, mlp)\n"
     "or a model text such as \"conv 32 3x3 pad 1, relu, maxpool 2, fc 128, relu,\n"
     "fc 10\" (layers: conv, maxpool, avgpool, fc, relu, sigmoid, tanh, flatten).\n"
+    "The learning rate is multiplied by --lr-decay after every epoch.\n"
     "--save writes a checkpoint after every epoch; --resume continues one exactly\n"
-    "(its model, optimizer, batch size and random state) for --epochs more.\n"
-    "Ctrl-C stops at the end of the current step and saves (a second one quits\n"
+    "(its model, optimizer, schedule, batch size and random state) for --epochs\n"
+    "more. Ctrl-C stops at the end of the current step and saves (a second one quits\n"
     "at once); --resume then starts the unfinished epoch over. Saves replace the\n"
     "file atomically: a crash leaves the previous checkpoint whole.",
     0, 0};
@@ -69,8 +72,9 @@ static void print_row(FILE *csv, const struct epoch_row *r) {
 
 /* Flags that a checkpoint already decides. */
 static int check_resume_conflicts(const struct cli_option *options, int count) {
-  static const char *const decided[] = {"--model", "--optimizer", "--lr",
-                                        "--weight-decay", "--batch", "--seed"};
+  static const char *const decided[] = {"--model",        "--optimizer", "--lr",
+                                        "--lr-decay",     "--batch",     "--seed",
+                                        "--weight-decay"};
   for (size_t k = 0; k < sizeof decided / sizeof decided[0]; k++)
     if (cli_option_given(options, count, decided[k]))
       return cli_usage_error("train",
@@ -88,6 +92,7 @@ static cnn_status make_trainer(cnn_context *ctx, const struct train_args *a,
   if (st) return st;
   cnn_train_settings settings = cnn_train_settings_default(kind);
   if (lr_given) settings.lr = a->lr;
+  settings.lr_decay = a->lr_decay;
   settings.weight_decay = a->weight_decay;
   settings.batch = a->batch;
   return cnn_trainer_create(ctx, a->model, &settings, a->seed, trainer);
@@ -118,6 +123,22 @@ static cnn_status save_plot(const char *path, struct curves *c,
   else
     snprintf(x_label, sizeof x_label, "epoch");
   return cnn_plot_save_svg(path, "cnn train", x_label, panels, 2);
+}
+
+/* Files written after the first epoch (--save, --plot) go to a temporary
+ * file in their directory: check now that it can be written there, rather
+ * than failing after an epoch of training. */
+static int check_writable_dir(const char *flag, const char *path) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  size_t length = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+  if (length >= sizeof dir) length = sizeof dir - 1;
+  memcpy(dir, length ? path : ".", length ? length : 1);
+  dir[length ? length : 1] = '\0';
+  if (access(dir, W_OK | X_OK) == 0) return -1;
+  fprintf(stderr, "cnn train: %s %s: cannot write in the directory %s: %s\n", flag, path,
+          dir, strerror(errno));
+  return CLI_EXIT_FAILURE;
 }
 
 /* What runs after every optimizer step: the progress line, the checkpoint
@@ -160,7 +181,12 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
                         struct curves *curves) {
   unsigned long long first = cnn_trainer_epoch(tr) + 1,
                      last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
+  if (cli_interrupted()) { /* while loading or building: nothing to save yet */
+    fprintf(stderr, "cnn train: interrupted before training\n");
+    return 130;
+  }
   printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
+  fflush(stdout); /* training has started: say so at once, also into a file */
   for (unsigned long long e = first; e <= last; e++) {
     struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every};
     cli_progress_start(&hook.progress, e, last);
@@ -194,7 +220,8 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
 
 int cli_train(int argc, char **argv) {
   struct train_args a = {.model = "lenet5", .optimizer = "adam", .data = "data/mnist",
-                         .epochs = 10, .batch = 64, .seed = 1};
+                         .epochs = 10, .batch = 64, .seed = 1,
+                         .lr_decay = 0.8f};
   struct cli_option options[] = {
       CLI_STRING("--model", "MODEL", &a.model,
                  "lenet5 (default), simple, mlp, or a model text"),
@@ -203,6 +230,8 @@ int cli_train(int argc, char **argv) {
       CLI_STRING("--optimizer", "NAME", &a.optimizer, "sgd, momentum or adam (default)"),
       CLI_FLOAT_ABOVE("--lr", "X", &a.lr, 0, 10,
                       "learning rate (default 0.1 sgd, 0.01 momentum, 0.001 adam)"),
+      CLI_FLOAT_ABOVE("--lr-decay", "X", &a.lr_decay, 0, 1,
+                      "learning rate factor per epoch (default 0.8; 1: constant)"),
       CLI_FLOAT("--weight-decay", "X", &a.weight_decay, 0, 1,
                 "L2 weight decay on weights, not biases (default 0)"),
       CLI_INT("--threads", "T", &a.threads, 1, 1024,
@@ -229,6 +258,13 @@ int cli_train(int argc, char **argv) {
   if (a.resume && (code = check_resume_conflicts(options, num_options)) >= 0) return code;
   if (a.save_every && !a.save)
     return cli_usage_error("train", "--save-every needs --save FILE");
+  if ((a.save && (code = check_writable_dir("--save", a.save)) >= 0) ||
+      (a.plot && (code = check_writable_dir("--plot", a.plot)) >= 0))
+    return code;
+
+  /* From here on Ctrl-C stops cleanly, also in a process started in the
+   * background of a script, where SIGINT comes ignored. */
+  cli_interrupt_install();
 
   cnn_context *ctx = NULL;
   cnn_dataset train = {0}, test = {0};

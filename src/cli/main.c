@@ -11,6 +11,7 @@ static const struct cli_command commands[] = {
     {"predict", "top-3 classes of PNG or PGM images", cli_predict},
     {"filters", "the first conv layer's filters as a PNG grid", cli_filters},
     {"features", "the first conv layer's feature maps of an image as a PNG", cli_features},
+    {"bench-train", "seconds per training epoch, images/s and peak memory", cli_bench_train},
     {"info", "CPU features, kernels and tiles, topology and threads", cli_info},
 };
 

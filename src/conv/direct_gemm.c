@@ -102,12 +102,3 @@ void cnn_direct_gemm_run_tile(const struct cnn_kernels *k,
   }
   scatter(g, panel, nr, o0, o0 + nr < n ? o0 + nr : n, epi, dst);
 }
-
-void cnn_direct_gemm_run(const struct cnn_kernels *k, const struct cnn_direct_gemm *g,
-                         const float *planes, size_t first, size_t last,
-                         float *panel, const struct cnn_direct_epilogue *epi,
-                         float *dst) {
-  const size_t nr = (size_t)k->conv_direct_nr;
-  for (size_t t = first; t < last; t++)
-    cnn_direct_gemm_run_tile(k, g, planes + t * nr, t * nr, panel, epi, dst);
-}

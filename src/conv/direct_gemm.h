@@ -52,11 +52,4 @@ void cnn_direct_gemm_run_tile(const struct cnn_kernels *k,
                               size_t o0, float *panel,
                               const struct cnn_direct_epilogue *epi, float *dst);
 
-/* Computes tiles [first, last) of g over planes into dst. panel: a buffer
- * of cnn_direct_gemm_panel_len floats. */
-void cnn_direct_gemm_run(const struct cnn_kernels *k, const struct cnn_direct_gemm *g,
-                         const float *planes, size_t first, size_t last,
-                         float *panel, const struct cnn_direct_epilogue *epi,
-                         float *dst);
-
 #endif

@@ -37,24 +37,22 @@ void cnn_direct_planes_reserve(struct cnn_direct_planes *planes, size_t max_row,
   if (max_row + reach > planes->len) planes->len = max_row + reach;
 }
 
-/* One plane row: dst[j] = src_row[j*step + first_col] where inside [0, src_w). */
+/* One plane row: dst[j] = src_row[j*step + first_col] where that column is
+ * inside [0, src_w), else 0. The inside columns form one run of j, copied
+ * without a test per element. */
 static void build_row(const float *src_row, int src_w, int step, int first_col,
                       float *dst, int w) {
-  if (step == 1) {
-    int lo = first_col < 0 ? -first_col : 0;        /* first j inside */
-    int hi = src_w - first_col;                      /* first j past the end */
-    if (hi > w) hi = w;
-    if (hi < lo) hi = lo;
-    if (lo > w) lo = w;
-    memset(dst, 0, sizeof(float) * (size_t)lo);
-    if (hi > lo) memcpy(dst + lo, src_row + first_col + lo, sizeof(float) * (size_t)(hi - lo));
-    memset(dst + hi, 0, sizeof(float) * (size_t)(w - hi));
-    return;
-  }
-  for (int j = 0; j < w; j++) {
-    const int col = j * step + first_col;
-    dst[j] = col >= 0 && col < src_w ? src_row[col] : 0.0f;
-  }
+  /* lo: first j with a column >= 0; hi: first j with a column >= src_w. */
+  int lo = first_col >= 0 ? 0 : (-first_col + step - 1) / step;
+  int hi = src_w - first_col <= 0 ? 0 : (src_w - first_col + step - 1) / step;
+  if (hi > w) hi = w;
+  if (lo > hi) lo = hi;
+  memset(dst, 0, sizeof(float) * (size_t)lo);
+  if (step == 1 && hi > lo)
+    memcpy(dst + lo, src_row + lo + first_col, sizeof(float) * (size_t)(hi - lo));
+  else
+    for (int j = lo; j < hi; j++) dst[j] = src_row[j * step + first_col];
+  memset(dst + hi, 0, sizeof(float) * (size_t)(w - hi));
 }
 
 void cnn_direct_build_planes(const struct cnn_direct_planes *planes,

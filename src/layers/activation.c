@@ -4,6 +4,7 @@
 #include "cnn/layers.h"
 #include "layers/check.h"
 #include "layers/threads.h"
+#include "runtime/context.h"
 #include "runtime/error.h"
 #include "runtime/parallel.h"
 
@@ -15,7 +16,7 @@ static cnn_status check_activation(const char *fn, cnn_activation act) {
   return CNN_STATUS_OK;
 }
 
-static float activate(cnn_activation act, float x) {
+static inline float activate(cnn_activation act, float x) {
   switch (act) {
   case CNN_ACT_RELU: return x > 0.0f ? x : 0.0f;
   case CNN_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x)); /* exp overflow gives 0 */
@@ -25,7 +26,7 @@ static float activate(cnn_activation act, float x) {
 }
 
 /* The derivative written with the forward output y. */
-static float derivative(cnn_activation act, float y) {
+static inline float derivative(cnn_activation act, float y) {
   switch (act) {
   case CNN_ACT_RELU: return y > 0.0f ? 1.0f : 0.0f;
   case CNN_ACT_SIGMOID: return y * (1.0f - y);
@@ -42,8 +43,20 @@ cnn_status cnn_activation_forward(cnn_context *ctx, cnn_activation act,
   CNN_TRY(cnn_check_tensor(fn, "x", x));
   CNN_TRY(cnn_check_shape(fn, "y", y, x->n, x->c, x->h, x->w));
   const size_t count = cnn_tensor_numel(x);
-  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, count)) schedule(static))
-  for (size_t i = 0; i < count; i++) y->data[i] = activate(act, x->data[i]);
+  const float *in = x->data;
+  float *out = y->data;
+  /* ReLU runs on the table's kernel in one block per thread. */
+  if (act == CNN_ACT_RELU) {
+    const cnn_f32_relu_ukernel_fn relu = ctx->kernels->relu;
+    CNN_OMP(parallel num_threads(cnn_layer_threads(ctx, count))) {
+      size_t first, end;
+      cnn_thread_share(count, &first, &end);
+      relu(end - first, in + first, out + first);
+    }
+  } else {
+    CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, count)) schedule(static))
+    for (size_t i = 0; i < count; i++) out[i] = activate(act, in[i]);
+  }
   return CNN_STATUS_OK;
 }
 
@@ -57,8 +70,18 @@ cnn_status cnn_activation_backward(cnn_context *ctx, cnn_activation act,
   CNN_TRY(cnn_check_shape(fn, "dy", dy, y->n, y->c, y->h, y->w));
   CNN_TRY(cnn_check_shape(fn, "dx", dx, y->n, y->c, y->h, y->w));
   const size_t count = cnn_tensor_numel(y);
-  CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, count)) schedule(static))
-  for (size_t i = 0; i < count; i++)
-    dx->data[i] = dy->data[i] * derivative(act, y->data[i]);
+  const float *out = y->data, *grad = dy->data;
+  float *in_grad = dx->data;
+  if (act == CNN_ACT_RELU) {
+    const cnn_f32_relu_bwd_ukernel_fn relu_bwd = ctx->kernels->relu_bwd;
+    CNN_OMP(parallel num_threads(cnn_layer_threads(ctx, count))) {
+      size_t first, end;
+      cnn_thread_share(count, &first, &end);
+      relu_bwd(end - first, out + first, grad + first, in_grad + first);
+    }
+  } else {
+    CNN_OMP(parallel for num_threads(cnn_layer_threads(ctx, count)) schedule(static))
+    for (size_t i = 0; i < count; i++) in_grad[i] = grad[i] * derivative(act, out[i]);
+  }
   return CNN_STATUS_OK;
 }

@@ -1,6 +1,7 @@
 #include "runtime/context.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/error.h"
 #include "runtime/memory.h"
@@ -49,6 +50,8 @@ cnn_status cnn_context_create(int num_threads, cnn_context **out) {
 
 void cnn_context_free(cnn_context *ctx) {
   if (!ctx) return;
+  for (int t = 0; t < ctx->worker_count; t++) cnn_context_free(ctx->workers[t]);
+  cnn_free(ctx->workers);
   cnn_free(ctx->scratch);
   cnn_free(ctx);
 }
@@ -87,4 +90,24 @@ void *cnn_context_scratch(cnn_context *ctx, size_t bytes) {
   ctx->scratch = grown;
   ctx->scratch_bytes = bytes;
   return grown;
+}
+
+cnn_status cnn_context_workers(cnn_context *ctx, int count, cnn_context ***workers) {
+  if (count > ctx->worker_count) {
+    cnn_context **grown = cnn_alloc_zeroed((size_t)count, sizeof *grown, "context workers");
+    if (!grown) return CNN_STATUS_OUT_OF_MEMORY;
+    if (ctx->worker_count) memcpy(grown, ctx->workers, sizeof *grown * (size_t)ctx->worker_count);
+    cnn_free(ctx->workers);
+    ctx->workers = grown;
+    for (; ctx->worker_count < count; ctx->worker_count++) {
+      cnn_status st = cnn_context_create(1, &ctx->workers[ctx->worker_count]);
+      if (st != CNN_STATUS_OK) return st;
+    }
+  }
+  for (int t = 0; t < count; t++) {
+    ctx->workers[t]->isa = ctx->isa;
+    ctx->workers[t]->kernels = ctx->kernels;
+  }
+  *workers = ctx->workers;
+  return CNN_STATUS_OK;
 }

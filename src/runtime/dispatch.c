@@ -1,7 +1,8 @@
 /* The kernel tables: every slot starts with its scalar kernel, then each ISA
  * this build compiled and this CPU runs takes its own kernels from the
  * register lists (kernels/f32_gemm.inc, kernels/f32_pool.inc,
- * kernels/f32_conv_*.inc). Built once. */
+ * kernels/f32_relu.inc, kernels/f32_adam.inc, kernels/f32_conv_*.inc).
+ * Built once. */
 #include <threads.h>
 
 #include "kernels/ukernels.h"
@@ -28,6 +29,9 @@ static void fill_scalar(struct cnn_kernels *k) {
   k->maxpool_bwd = cnn_f32_maxpool_bwd_ukernel__scalar;
   k->avgpool = cnn_f32_avgpool_ukernel__scalar;
   k->avgpool_bwd = cnn_f32_avgpool_bwd_ukernel__scalar;
+  k->relu = cnn_f32_relu_ukernel__scalar;
+  k->relu_bwd = cnn_f32_relu_bwd_ukernel__scalar;
+  k->adam = cnn_f32_adam_ukernel__scalar;
 }
 
 /* The direct-convolution kernels of every ISA this build compiled, from
@@ -103,6 +107,17 @@ static void build_tables(void) {
   }
 #include "kernels/f32_pool.inc"
 #undef CNN_F32_POOL_UKERNELS
+#define CNN_F32_RELU_UKERNELS(isa_id, fwd, bwd) \
+  if (cnn_cpu_can_run(isa_id)) {                \
+    tables[isa_id].relu = fwd;                  \
+    tables[isa_id].relu_bwd = bwd;              \
+  }
+#include "kernels/f32_relu.inc"
+#undef CNN_F32_RELU_UKERNELS
+#define CNN_F32_ADAM_UKERNEL(isa_id, name) \
+  if (cnn_cpu_can_run(isa_id)) tables[isa_id].adam = name;
+#include "kernels/f32_adam.inc"
+#undef CNN_F32_ADAM_UKERNEL
   fill_conv();
 }
 

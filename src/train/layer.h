@@ -78,10 +78,12 @@ struct cnn_layer_ops {
   /* x, y: the batch's input and output. */
   cnn_status (*forward)(const struct cnn_layer *layer, cnn_context *ctx,
                         const cnn_tensor *x, cnn_tensor *y);
-  /* Overwrites the layer's grads and dx (dx NULL: not needed). */
+  /* Overwrites grads (num_params tensors shaped as the layer's grads: the
+   * net's own, or a worker's for its part of the batch) and dx (NULL: not
+   * needed). */
   cnn_status (*backward)(const struct cnn_layer *layer, cnn_context *ctx,
                          const cnn_tensor *x, const cnn_tensor *y,
-                         const cnn_tensor *dy, cnn_tensor *dx);
+                         const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads);
 };
 
 extern const struct cnn_layer_ops cnn_conv_layer_ops;

@@ -35,8 +35,9 @@ static cnn_status activation_forward(const struct cnn_layer *l, cnn_context *ctx
 
 static cnn_status activation_backward(const struct cnn_layer *l, cnn_context *ctx,
                                       const cnn_tensor *x, const cnn_tensor *y,
-                                      const cnn_tensor *dy, cnn_tensor *dx) {
-  (void)x;
+                                      const cnn_tensor *dy, cnn_tensor *dx,
+                                      cnn_tensor *grads) {
+  (void)x, (void)grads;
   if (!dx) return CNN_STATUS_OK; /* no parameters: nothing else to compute */
   return cnn_activation_backward(ctx, ((const struct activation_layer *)l)->act, y,
                                  dy, dx);

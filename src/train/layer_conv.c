@@ -44,11 +44,11 @@ static cnn_status conv_forward(const struct cnn_layer *l, cnn_context *ctx,
 
 static cnn_status conv_backward(const struct cnn_layer *l, cnn_context *ctx,
                                 const cnn_tensor *x, const cnn_tensor *y,
-                                const cnn_tensor *dy, cnn_tensor *dx) {
+                                const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads) {
   (void)y;
   const struct conv_layer *conv = (const struct conv_layer *)l;
-  return cnn_conv2d_backward(ctx, x, &l->params[0], dy, &conv->desc, dx,
-                             &l->grads[0], &l->grads[1]);
+  return cnn_conv2d_backward(ctx, x, &l->params[0], dy, &conv->desc, dx, &grads[0],
+                             &grads[1]);
 }
 
 const struct cnn_layer_ops cnn_conv_layer_ops = {

@@ -24,10 +24,9 @@ static cnn_status fc_forward(const struct cnn_layer *l, cnn_context *ctx,
 
 static cnn_status fc_backward(const struct cnn_layer *l, cnn_context *ctx,
                               const cnn_tensor *x, const cnn_tensor *y,
-                              const cnn_tensor *dy, cnn_tensor *dx) {
+                              const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads) {
   (void)y;
-  return cnn_affine_backward(ctx, x, &l->params[0], dy, dx, &l->grads[0],
-                             &l->grads[1]);
+  return cnn_affine_backward(ctx, x, &l->params[0], dy, dx, &grads[0], &grads[1]);
 }
 
 const struct cnn_layer_ops cnn_fc_layer_ops = {

@@ -57,8 +57,8 @@ static cnn_status pool_forward(const struct cnn_layer *l, cnn_context *ctx,
 
 static cnn_status pool_backward(const struct cnn_layer *l, cnn_context *ctx,
                                 const cnn_tensor *x, const cnn_tensor *y,
-                                const cnn_tensor *dy, cnn_tensor *dx) {
-  (void)y;
+                                const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads) {
+  (void)y, (void)grads;
   if (!dx) return CNN_STATUS_OK; /* no parameters: nothing else to compute */
   return cnn_pool2d_backward(ctx, x, dy, &((const struct pool_layer *)l)->desc, dx);
 }

@@ -24,17 +24,36 @@ struct cnn_net {
   cnn_tensor *acts, *deltas;
   cnn_tensor *outputs; /* the last forward pass's layer outputs, as views */
   int32_t *labels;     /* max_batch labels of the current batch */
+  cnn_train_profile *profile; /* NULL, or where the passes add their times */
+  /* Workers of cnn_net_pass, as many as the building context's threads (at
+   * most CNN_NET_MAX_WORKERS), each running on one of that context's worker
+   * contexts; the gradients of workers 1.. ((workers - 1) * num_params
+   * tensors; worker 0 writes net->grads). */
+  int workers;
+  cnn_tensor *worker_grads;
 };
 
-/* The passes over the first n images of acts[0] (n <= max_batch). */
-cnn_status cnn_net_forward(cnn_net *net, cnn_context *ctx, int n);
-/* Softmax cross-entropy of the logits against net->labels: the mean loss,
- * the count of correct top-1 predictions, and (into deltas[num_layers])
- * the gradient of the loss with respect to the logits. */
-cnn_status cnn_net_loss(cnn_net *net, cnn_context *ctx, int n, float *loss,
-                        int *correct);
-/* Every parameter gradient from deltas[num_layers]. */
-cnn_status cnn_net_backward(cnn_net *net, cnn_context *ctx, int n);
+#define CNN_NET_MAX_WORKERS 256
+#define CNN_NET_MIN_WORKER_IMAGES 4
+
+/* Passes over the first n images of acts[0] (n <= max_batch). */
+typedef enum cnn_net_pass_kind {
+  CNN_NET_FORWARD, /* the layers only */
+  CNN_NET_LOSS,    /* and the loss against net->labels */
+  CNN_NET_TRAIN    /* and the gradients: of the logits (in deltas[num_layers])
+                      and of every parameter (in net->grads) */
+} cnn_net_pass_kind;
+
+/* Threads split the batch into contiguous parts, one per worker, and each
+ * worker runs the whole pass over its part on its own single-thread context
+ * (every layer on one thread, one parallel region per pass); the workers'
+ * parameter gradients are then summed in worker order, so a thread count
+ * gives the same bits run after run. One worker (one thread, or fewer than
+ * two parts of CNN_NET_MIN_WORKER_IMAGES images) runs on ctx, whose
+ * threads the layers use. *loss (mean cross-entropy) and *correct (top-1
+ * hits) are set for LOSS and TRAIN; either may be NULL. */
+cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
+                        float *loss, int *correct);
 
 /* Fills acts[0] and labels with n images of ds scaled to [0,1]: images
  * order[first..first+n), or first..first+n when order is NULL. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runtime/context.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 #include "train/init.h"
@@ -146,16 +147,35 @@ static cnn_status create_buffers(cnn_net *net) {
   return CNN_STATUS_OK;
 }
 
-/* One pass at max_batch on zero images grows the context's scratch to what
- * the layers need, so the training steps that follow allocate nothing. */
+/* The workers of cnn_net_pass for ctx's threads: ctx's worker contexts,
+ * and a set of parameter gradients each (worker 0 uses the net's). */
+static cnn_status create_workers(cnn_net *net, cnn_context *ctx) {
+  int workers = ctx->num_threads;
+  if (workers > CNN_NET_MAX_WORKERS) workers = CNN_NET_MAX_WORKERS;
+  if (workers < 2) return CNN_STATUS_OK;
+  cnn_context **contexts;
+  cnn_status st = cnn_context_workers(ctx, workers, &contexts);
+  if (st) return st;
+  net->worker_grads = cnn_alloc_zeroed((size_t)(workers - 1) * net->num_params + 1,
+                                       sizeof *net->worker_grads, "worker gradients");
+  if (!net->worker_grads) return CNN_STATUS_OUT_OF_MEMORY;
+  net->workers = workers;
+  for (int t = 1; t < workers; t++)
+    for (int k = 0; k < net->num_params; k++) {
+      const cnn_tensor *g = &net->grads[k];
+      if ((st = cnn_tensor_init(&net->worker_grads[(size_t)(t - 1) * net->num_params + k],
+                                g->n, g->c, g->h, g->w)))
+        return st;
+    }
+  return CNN_STATUS_OK;
+}
+
+/* One pass at max_batch on zero images grows the scratch memory of the
+ * context and of every worker to what the layers need, so the training
+ * steps that follow allocate nothing. */
 static cnn_status warm_up(cnn_net *net, cnn_context *ctx) {
-  float loss;
-  int correct;
-  cnn_status st;
-  if ((st = cnn_net_forward(net, ctx, net->max_batch)) ||
-      (st = cnn_net_loss(net, ctx, net->max_batch, &loss, &correct)) ||
-      (st = cnn_net_backward(net, ctx, net->max_batch)))
-    return st;
+  cnn_status st = cnn_net_pass(net, ctx, net->max_batch, CNN_NET_TRAIN, NULL, NULL);
+  if (st) return st;
   for (int k = 0; k < net->num_params; k++)
     memset(net->grads[k].data, 0, cnn_tensor_numel(&net->grads[k]) * sizeof(float));
   return CNN_STATUS_OK;
@@ -191,7 +211,7 @@ static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
                      "net: batch %d of %dx%dx%d images is too large", net->max_batch,
                      net->model.input.c, net->model.input.h, net->model.input.w);
   if ((st = create_params(net, rng)) || (st = create_buffers(net)) ||
-      (st = warm_up(net, ctx)))
+      (st = create_workers(net, ctx)) || (st = warm_up(net, ctx)))
     return st;
   return CNN_STATUS_OK;
 }
@@ -230,6 +250,10 @@ void cnn_net_free(cnn_net *net) {
     cnn_tensor_free(&net->grads[k]);
     cnn_free(net->param_names[k]);
   }
+  for (int t = 1; t < net->workers; t++)
+    for (int k = 0; k < net->num_params; k++)
+      cnn_tensor_free(&net->worker_grads[(size_t)(t - 1) * net->num_params + k]);
+  cnn_free(net->worker_grads);
   for (int i = 0; i < net->num_layers && net->layers; i++) cnn_free(net->layers[i]);
   cnn_free(net->acts);
   cnn_free(net->deltas);

@@ -16,7 +16,7 @@ cnn_status cnn_net_predict(cnn_net *net, cnn_context *ctx, const float *images,
   memcpy(net->acts[0].data, images,
          (size_t)n * cnn_tensor_numel(&net->acts[0]) / (size_t)net->max_batch *
              sizeof(float));
-  cnn_status st = cnn_net_forward(net, ctx, n);
+  cnn_status st = cnn_net_pass(net, ctx, n, CNN_NET_FORWARD, NULL, NULL);
   if (st) return st;
   /* The loss layer's softmax gives the probabilities; the labels (all 0)
    * only affect the loss, which is ignored. */
@@ -45,8 +45,7 @@ cnn_status cnn_net_evaluate(cnn_net *net, cnn_context *ctx, const cnn_dataset *d
     cnn_net_load_batch(net, ds, NULL, first, n);
     float loss;
     int batch_correct;
-    if ((st = cnn_net_forward(net, ctx, n)) ||
-        (st = cnn_net_loss(net, ctx, n, &loss, &batch_correct)))
+    if ((st = cnn_net_pass(net, ctx, n, CNN_NET_LOSS, &loss, &batch_correct)))
       return st;
     loss_sum += (double)loss * n;
     correct += batch_correct;

@@ -20,8 +20,10 @@ cnn_status cnn_optimizer_create(const cnn_train_settings *settings,
 void cnn_optimizer_free(struct cnn_optimizer *opt);
 int cnn_optimizer_num_state(const struct cnn_optimizer *opt);
 
-/* Moves net's parameters along their gradients; step is the 1-based
- * number of this update (Adam's bias correction). */
-void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, uint64_t step);
+/* Moves net's parameters along their gradients at learning rate lr; step
+ * is the 1-based number of this update (Adam's bias correction). Adam runs
+ * on ctx's kernel, one vectorized pass per parameter tensor. */
+void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, cnn_context *ctx,
+                        float lr, uint64_t step);
 
 #endif

@@ -27,7 +27,7 @@ cnn_status cnn_optimizer_parse(const char *name, cnn_optimizer_kind *kind) {
 }
 
 cnn_train_settings cnn_train_settings_default(cnn_optimizer_kind kind) {
-  cnn_train_settings s = {kind, 0.1f, 0.9f, 0.9f, 0.999f, 1e-8f, 0.0f, 64};
+  cnn_train_settings s = {kind, 0.1f, 1.0f, 0.9f, 0.9f, 0.999f, 1e-8f, 0.0f, 64};
   if (kind == CNN_OPTIMIZER_MOMENTUM) s.lr = 0.01f;
   if (kind == CNN_OPTIMIZER_ADAM) s.lr = 0.001f;
   return s;
@@ -41,6 +41,7 @@ cnn_status cnn_train_settings_check(const cnn_train_settings *s) {
   const char *bad = NULL;
   if ((unsigned)s->optimizer > CNN_OPTIMIZER_ADAM) bad = "optimizer: not sgd, momentum or adam";
   else if (!(s->lr > 0) || !isfinite(s->lr)) bad = "lr: expected a finite value > 0";
+  else if (!(s->lr_decay > 0 && s->lr_decay <= 1)) bad = "lr_decay: expected (0, 1]";
   else if (!(s->momentum >= 0 && s->momentum < 1)) bad = "momentum: expected [0, 1)";
   else if (!(s->beta1 >= 0 && s->beta1 < 1)) bad = "beta1: expected [0, 1)";
   else if (!(s->beta2 >= 0 && s->beta2 < 1)) bad = "beta2: expected [0, 1)";
@@ -63,23 +64,17 @@ static const char *exact(float v, char buf[32]) {
 }
 
 int cnn_train_settings_format(const cnn_train_settings *s, char *buf, size_t size) {
-  const char *name = cnn_optimizer_name(s->optimizer);
-  char lr[32], decay[32], a[32], b[32], c[32];
-  exact(s->lr, lr);
-  exact(s->weight_decay, decay);
-  switch (s->optimizer) {
-    case CNN_OPTIMIZER_MOMENTUM:
-      return snprintf(buf, size, "%s lr=%s momentum=%s weight_decay=%s batch=%d", name,
-                      lr, exact(s->momentum, a), decay, s->batch);
-    case CNN_OPTIMIZER_ADAM:
-      return snprintf(buf, size,
-                      "%s lr=%s beta1=%s beta2=%s eps=%s weight_decay=%s batch=%d", name,
-                      lr, exact(s->beta1, a), exact(s->beta2, b), exact(s->eps, c), decay,
-                      s->batch);
-    default:
-      return snprintf(buf, size, "%s lr=%s weight_decay=%s batch=%d", name, lr, decay,
-                      s->batch);
-  }
+  char lr[32], lr_decay[32], weight_decay[32], a[32], b[32], c[32], own[128] = "";
+  /* What only this optimizer has, between the shared fields. */
+  if (s->optimizer == CNN_OPTIMIZER_MOMENTUM)
+    snprintf(own, sizeof own, " momentum=%s", exact(s->momentum, a));
+  else if (s->optimizer == CNN_OPTIMIZER_ADAM)
+    snprintf(own, sizeof own, " beta1=%s beta2=%s eps=%s", exact(s->beta1, a),
+             exact(s->beta2, b), exact(s->eps, c));
+  return snprintf(buf, size, "%s lr=%s lr_decay=%s%s weight_decay=%s batch=%d",
+                  cnn_optimizer_name(s->optimizer), exact(s->lr, lr),
+                  exact(s->lr_decay, lr_decay), own, exact(s->weight_decay, weight_decay),
+                  s->batch);
 }
 
 static float *float_field(cnn_train_settings *s, const char *key, size_t len) {
@@ -87,6 +82,7 @@ static float *float_field(cnn_train_settings *s, const char *key, size_t len) {
     const char *key;
     size_t offset;
   } fields[] = {{"lr", offsetof(cnn_train_settings, lr)},
+                {"lr_decay", offsetof(cnn_train_settings, lr_decay)},
                 {"momentum", offsetof(cnn_train_settings, momentum)},
                 {"beta1", offsetof(cnn_train_settings, beta1)},
                 {"beta2", offsetof(cnn_train_settings, beta2)},

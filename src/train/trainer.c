@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "runtime/clock.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 
@@ -53,6 +54,17 @@ const cnn_train_settings *cnn_trainer_settings(const cnn_trainer *tr) {
 uint64_t cnn_trainer_epoch(const cnn_trainer *tr) { return tr->epoch; }
 uint64_t cnn_trainer_step(const cnn_trainer *tr) { return tr->step; }
 
+void cnn_trainer_set_profile(cnn_trainer *tr, cnn_train_profile *profile) {
+  if (tr) tr->net->profile = profile;
+}
+
+/* Adds the seconds since *mark to *total and moves the mark. */
+static void lap(double *mark, double *total) {
+  const double now = cnn_seconds();
+  *total += now - *mark;
+  *mark = now;
+}
+
 /* A fresh Fisher-Yates shuffle of 0..count-1 (not of the last epoch's
  * order, so that the RNG state alone decides an epoch). */
 static cnn_status shuffle(cnn_trainer *tr, int count) {
@@ -94,25 +106,28 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
   cnn_net *net = tr->net;
   cnn_status st = cnn_net_check_dataset(net, train, "train");
   if (st || (st = shuffle(tr, train->count))) return st;
-  int batch = tr->opt->settings.batch, steps = (train->count + batch - 1) / batch;
+  const cnn_train_settings *settings = &tr->opt->settings;
+  int batch = settings->batch, steps = (train->count + batch - 1) / batch;
+  /* From the epoch count alone, so a resumed run continues the schedule. */
+  float lr = (float)(settings->lr * pow(settings->lr_decay, (double)tr->epoch));
   double loss_sum = 0;
   int correct = 0;
   for (int s = 0; s < steps; s++) {
     int first = s * batch;
     int n = train->count - first < batch ? train->count - first : batch;
+    cnn_train_profile *profile = net->profile;
+    double mark = profile ? cnn_seconds() : 0;
     cnn_net_load_batch(net, train, tr->order, first, n);
+    if (profile) lap(&mark, &profile->load_s);
     float loss;
     int batch_correct;
-    if ((st = cnn_net_forward(net, tr->ctx, n)) ||
-        (st = cnn_net_loss(net, tr->ctx, n, &loss, &batch_correct)))
-      return st;
+    if ((st = cnn_net_pass(net, tr->ctx, n, CNN_NET_TRAIN, &loss, &batch_correct))) return st;
     if (!isfinite(loss))
       return cnn_error(CNN_STATUS_NUMERIC_ERROR,
                        "train: the loss is %g at epoch %llu, step %d of %d (step %llu "
                        "overall); try a lower learning rate",
                        (double)loss, (unsigned long long)tr->epoch + 1, s + 1, steps,
                        (unsigned long long)tr->step + 1);
-    if ((st = cnn_net_backward(net, tr->ctx, n))) return st;
     /* Checked before the step, so the weights stay the last finite ones. */
     int bad = nonfinite_gradient(net);
     if (bad >= 0)
@@ -121,7 +136,9 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        "(step %llu overall); try a lower learning rate",
                        net->param_names[bad], (unsigned long long)tr->epoch + 1, s + 1,
                        steps, (unsigned long long)tr->step + 1);
-    cnn_optimizer_step(tr->opt, net, ++tr->step);
+    if (profile) mark = cnn_seconds();
+    cnn_optimizer_step(tr->opt, net, tr->ctx, lr, ++tr->step);
+    if (profile) lap(&mark, &profile->update_s);
     loss_sum += (double)loss * n;
     correct += batch_correct;
     if (progress && progress(user, first + n, train->count, loss_sum / (first + n)))
