@@ -5,6 +5,9 @@
  *   pool_load(p, n)            lanes i < n from p[i] (reads nothing else;
  *                              the other lanes are undefined)
  *   pool_load_even(p, n)       lanes i < n from p[2i] (reads p[0 .. 2n-2] only)
+ *   pool_load_pairs(p, n, &even, &odd)
+ *                              lanes i < n of even from p[2i], of odd from
+ *                              p[2i+1] (reads p[0 .. 2n-1] only)
  *   pool_store(p, v, n)        p[i] = v[i] for i < n (writes nothing else)
  *   pool_splat(f), pool_add(a, b), pool_mul(a, b)
  *   pool_max_first(v, acc)     v > acc ? v : acc, lane by lane (ties and NaN
@@ -65,6 +68,38 @@ static inline pool_vec pool_tap(const struct cnn_pool_problem *p, const float *r
 
 static inline int pool_min(int a, int b) { return a < b ? a : b; }
 
+/* Windows two columns wide at stride 2 (the common 2x2 pooling) load both
+ * columns of a window row in one pass over the row. */
+static inline int pool_pairs(const struct cnn_pool_problem *p) {
+  return p->stride_w == 2 && p->window_w == 2;
+}
+
+static inline void pool_row_pair(const struct cnn_pool_problem *p, const float *row,
+                                 int ox0, int n, pool_vec *even, pool_vec *odd) {
+  pool_load_pairs(row + 2 * ox0 - p->pad_w, n, even, odd);
+}
+
+/* The largest value of each window, the first of equals (the scalar fold). */
+static inline pool_vec pool_window_max(const struct cnn_pool_problem *p, const float *x,
+                                       struct pool_rows rows, int ox0, int n) {
+  pool_vec acc, next;
+  if (pool_pairs(p)) {
+    pool_row_pair(p, x + (size_t)rows.first * p->w, ox0, n, &acc, &next);
+    acc = pool_max_first(next, acc);
+    for (int iy = rows.first + 1; iy < rows.end; iy++) {
+      pool_vec even;
+      pool_row_pair(p, x + (size_t)iy * p->w, ox0, n, &even, &next);
+      acc = pool_max_first(next, pool_max_first(even, acc));
+    }
+    return acc;
+  }
+  acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
+  for (int iy = rows.first; iy < rows.end; iy++)
+    for (int s = iy == rows.first; s < p->window_w; s++)
+      acc = pool_max_first(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n), acc);
+  return acc;
+}
+
 static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const float *x,
                                      float *y) {
   int lo, hi;
@@ -75,11 +110,7 @@ static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const flo
     for (int ox = 0; ox < lo; ox++) out[ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
     for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
       const int n = pool_min(POOL_LANES, hi - ox0);
-      pool_vec acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
-      for (int iy = rows.first; iy < rows.end; iy++)
-        for (int s = iy == rows.first; s < p->window_w; s++)
-          acc = pool_max_first(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n), acc);
-      pool_store(out + ox0, acc, n);
+      pool_store(out + ox0, pool_window_max(p, x, rows, ox0, n), n);
     }
     for (int ox = hi; ox < p->ow; ox++) out[ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
   }
@@ -90,8 +121,20 @@ static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const flo
  * (row - first) * w + column, exact in a float (the caller checks). */
 static inline pool_vec pool_argmax_offsets(const struct cnn_pool_problem *p, const float *x,
                                            struct pool_rows rows, int ox0, int n) {
-  pool_vec acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
-  pool_vec best = pool_splat(0.0f);
+  pool_vec best = pool_splat(0.0f), acc;
+  if (pool_pairs(p)) {
+    pool_vec even, odd;
+    pool_row_pair(p, x + (size_t)rows.first * p->w, ox0, n, &acc, &odd);
+    pool_argmax_step(odd, 1.0f, &acc, &best);
+    for (int iy = rows.first + 1; iy < rows.end; iy++) {
+      const int row = (iy - rows.first) * p->w;
+      pool_row_pair(p, x + (size_t)iy * p->w, ox0, n, &even, &odd);
+      pool_argmax_step(even, (float)row, &acc, &best);
+      pool_argmax_step(odd, (float)(row + 1), &acc, &best);
+    }
+    return best;
+  }
+  acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
   for (int iy = rows.first; iy < rows.end; iy++)
     for (int s = iy == rows.first; s < p->window_w; s++)
       pool_argmax_step(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n),
@@ -160,9 +203,16 @@ static inline void pool_simd_avg_fwd(const struct cnn_pool_problem *p, const flo
     for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
       const int n = pool_min(POOL_LANES, hi - ox0);
       pool_vec sum = pool_splat(0.0f);
-      for (int iy = rows.first; iy < rows.end; iy++)
+      for (int iy = rows.first; iy < rows.end; iy++) {
+        if (pool_pairs(p)) {
+          pool_vec even, odd;
+          pool_row_pair(p, x + (size_t)iy * p->w, ox0, n, &even, &odd);
+          sum = pool_add(pool_add(sum, even), odd);
+          continue;
+        }
         for (int s = 0; s < p->window_w; s++)
           sum = pool_add(sum, pool_tap(p, x + (size_t)iy * p->w, ox0, s, n));
+      }
       pool_store(out + ox0, pool_mul(sum, pool_splat(scale)), n);
     }
     for (int ox = hi; ox < p->ow; ox++)

@@ -25,6 +25,18 @@ static inline pool_vec pool_load_even(const float *p, int n) {
       _mm256_permute4x64_pd(_mm256_castps_pd(pairs), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
+static inline void pool_load_pairs(const float *p, int n, pool_vec *even, pool_vec *odd) {
+  const __m256 lo = pool_load(p, 2 * n < 8 ? 2 * n : 8);
+  const __m256 hi = _mm256_maskload_ps(p + 8, pool_mask(2 * n - 8));
+  /* [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6] and the odd twin, pairs reordered */
+  const __m256 evens = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+  const __m256 odds = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+  *even = _mm256_castpd_ps(
+      _mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0)));
+  *odd = _mm256_castpd_ps(
+      _mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
 static inline void pool_store(float *p, pool_vec v, int n) {
   if (n == POOL_LANES) _mm256_storeu_ps(p, v);
   else _mm256_maskstore_ps(p, pool_mask(n), v);

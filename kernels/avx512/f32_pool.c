@@ -24,6 +24,14 @@ static inline pool_vec pool_load_even(const float *p, int n) {
   return _mm512_permutex2var_ps(lo, even, hi);
 }
 
+static inline void pool_load_pairs(const float *p, int n, pool_vec *even, pool_vec *odd) {
+  const __m512 lo = pool_load(p, 2 * n), hi = pool_load(p + 16, 2 * n - 16);
+  const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24,
+                                          26, 28, 30);
+  *even = _mm512_permutex2var_ps(lo, evens, hi);
+  *odd = _mm512_permutex2var_ps(lo, _mm512_add_epi32(evens, _mm512_set1_epi32(1)), hi);
+}
+
 static inline void pool_store(float *p, pool_vec v, int n) {
   if (n == POOL_LANES) _mm512_storeu_ps(p, v);
   else _mm512_mask_storeu_ps(p, pool_mask(n), v);

@@ -26,6 +26,22 @@ static inline pool_vec pool_load_even(const float *p, int n) {
   return vld1q_f32(part);
 }
 
+static inline void pool_load_pairs(const float *p, int n, pool_vec *even, pool_vec *odd) {
+  if (n == POOL_LANES) {
+    const float32x4x2_t pairs = vld2q_f32(p);
+    *even = pairs.val[0];
+    *odd = pairs.val[1];
+    return;
+  }
+  float evens[POOL_LANES] = {0}, odds[POOL_LANES] = {0};
+  for (int i = 0; i < n; i++) {
+    evens[i] = p[2 * i];
+    odds[i] = p[2 * i + 1];
+  }
+  *even = vld1q_f32(evens);
+  *odd = vld1q_f32(odds);
+}
+
 static inline void pool_store(float *p, pool_vec v, int n) {
   if (n == POOL_LANES) {
     vst1q_f32(p, v);

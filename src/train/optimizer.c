@@ -9,6 +9,10 @@
 #include "runtime/context.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
+#include "runtime/parallel.h"
+
+/* Parameters below which the update runs on one thread. */
+#define OPTIMIZER_PARALLEL_MIN ((size_t)1 << 15)
 
 static const char *const slot_names[3][2] = {
     {NULL, NULL}, {"velocity", NULL}, {"adam_m", "adam_v"}};
@@ -76,28 +80,38 @@ void cnn_optimizer_step(struct cnn_optimizer *opt, cnn_net *net, cnn_context *ct
   float correct2 = (float)(1.0 - pow(s->beta2, (double)step));
   struct cnn_adam_params adam = {lr,       s->beta1, s->beta2, 1.0f - s->beta1,
                                  1.0f - s->beta2, correct1, correct2, s->eps, 0.0f};
-  for (int k = 0; k < opt->num_params; k++) {
-    float *w = net->params[k].data;
-    const float *g = net->grads[k].data;
-    float decay = net->param_decay[k] ? s->weight_decay : 0.0f;
-    size_t n = cnn_tensor_numel(&net->params[k]);
-    switch (s->optimizer) {
-      case CNN_OPTIMIZER_SGD:
-        for (size_t i = 0; i < n; i++) w[i] -= lr * (g[i] + decay * w[i]);
-        break;
-      case CNN_OPTIMIZER_MOMENTUM: {
-        float *v = opt->state[k].data;
-        for (size_t i = 0; i < n; i++) {
-          v[i] = s->momentum * v[i] + (g[i] + decay * w[i]);
-          w[i] -= lr * v[i];
+  /* Threads split every tensor into contiguous shares; below a few tens of
+   * thousands of parameters one thread does it all. */
+  size_t total = 0;
+  for (int k = 0; k < opt->num_params; k++) total += cnn_tensor_numel(&net->params[k]);
+  const int threads = total < OPTIMIZER_PARALLEL_MIN ? 1 : ctx->num_threads;
+  CNN_OMP(parallel num_threads(threads) if (threads > 1)) {
+    struct cnn_adam_params mine = adam;
+    for (int k = 0; k < opt->num_params; k++) {
+      size_t first, end;
+      cnn_thread_share(cnn_tensor_numel(&net->params[k]), &first, &end);
+      float *w = net->params[k].data + first;
+      const float *g = net->grads[k].data + first;
+      float decay = net->param_decay[k] ? s->weight_decay : 0.0f;
+      size_t n = end - first;
+      switch (s->optimizer) {
+        case CNN_OPTIMIZER_SGD:
+          for (size_t i = 0; i < n; i++) w[i] -= lr * (g[i] + decay * w[i]);
+          break;
+        case CNN_OPTIMIZER_MOMENTUM: {
+          float *v = opt->state[k].data + first;
+          for (size_t i = 0; i < n; i++) {
+            v[i] = s->momentum * v[i] + (g[i] + decay * w[i]);
+            w[i] -= lr * v[i];
+          }
+          break;
         }
-        break;
+        case CNN_OPTIMIZER_ADAM:
+          mine.decay = decay;
+          ctx->kernels->adam(n, w, g, opt->state[k].data + first,
+                             opt->state[opt->num_params + k].data + first, &mine);
+          break;
       }
-      case CNN_OPTIMIZER_ADAM:
-        adam.decay = decay;
-        ctx->kernels->adam(n, w, g, opt->state[k].data, opt->state[opt->num_params + k].data,
-                           &adam);
-        break;
     }
   }
 }
