@@ -57,14 +57,21 @@ static inline void cnn_f32_gemm_pack_transpose8x8(const float *src, size_t line_
 static inline void cnn_f32_gemm_pack_body(size_t width, size_t count, size_t k,
                                           const float *src, size_t line_stride,
                                           size_t k_stride, float scale, float *dst) {
+  const size_t full = count / width * width;
   size_t first = 0;
-  for (; first + width <= count; first += width, dst += k * width) {
+  if (line_stride == 1) {
+    /* Row by row of the source, so it is read in one sequential stream
+     * (B of a short-M problem comes from memory once: its read order is
+     * what the prefetchers see); the writes go to every panel in turn. */
+    for (size_t p = 0; p < k; p++)
+      for (size_t q = 0; q < full; q += width)
+        for (size_t t = 0; t < width; t++)
+          dst[q * k + p * width + t] = scale * src[p * k_stride + q + t];
+    first = full;
+    dst += full * k;
+  }
+  for (; first < full; first += width, dst += k * width) {
     const float *panel = src + first * line_stride;
-    if (line_stride == 1) {
-      for (size_t p = 0; p < k; p++)
-        for (size_t t = 0; t < width; t++) dst[p * width + t] = scale * panel[p * k_stride + t];
-      continue;
-    }
 #if defined(__AVX__)
     if (k_stride == 1 && width % 8 == 0) {
       const __m256 s = _mm256_set1_ps(scale);

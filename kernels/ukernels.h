@@ -279,6 +279,11 @@ struct cnn_kernels {
   cnn_f32_gemm_ukernel_fn gemm;
   cnn_f32_gemm_pack_fn gemm_pack_a, gemm_pack_b;
   const char *gemm_name;
+  /* A kernel of the same NR and fewer rows, for problems it pads less (the
+   * main kernel again when the ISA has none). */
+  int gemm_short_mr;
+  cnn_f32_gemm_ukernel_fn gemm_short;
+  const char *gemm_short_name;
   int conv_direct_mr, conv_direct_nr;
   cnn_f32_conv_direct_ukernel_fn conv_direct;
   const char *conv_direct_name;

@@ -27,6 +27,21 @@ step_of() {
   optimizer=$(u32_at "$1" $((16 + model)))
   od -An -t u8 -j $((20 + model + optimizer + 8)) -N 8 "$1" | tr -d ' '
 }
+# wait_pid PID: waits for PID (at most 120 s: then it is killed and the test
+# fails) and sets status to its exit status.
+wait_pid() {
+  local i
+  for ((i = 0; i < 12000; i++)); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.01
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1"
+    fail "the process did not end within 120 s"
+  fi
+  status=0
+  wait "$1" || status=$?
+}
 loads() { "$cnn" eval "$1" --data "$data" --threads 1 >"$work/eval.log" 2>&1; }
 # wait_for FILE TEXT: until FILE contains TEXT (at most 30 s).
 wait_for() {
@@ -46,8 +61,7 @@ pid=$!
 wait_for "$work/out" "epoch  train_loss" || fail "training did not start"
 sleep 0.3
 kill -INT "$pid" 2>/dev/null || true
-status=0
-wait "$pid" || status=$?
+wait_pid "$pid"
 pid=""
 [ "$status" -eq 130 ] || fail "exit status $status after Ctrl-C, expected 130"
 said=$(sed -n 's/.*interrupted after step \([0-9]*\) .*saved.*/\1/p' "$work/err")
@@ -76,8 +90,7 @@ for ((attempt = 1; attempt <= 3 && quit == 0; attempt++)); do
   kill -INT "$pid" 2>/dev/null || true
   sleep 0.05
   kill -INT "$pid" 2>/dev/null || true
-  status=0
-  wait "$pid" || status=$?
+  wait_pid "$pid"
   pid=""
   [ "$status" -eq 130 ] || fail "exit status $status after two Ctrl-C, expected 130"
   grep -qF "quitting at once" "$work/err" && quit=1

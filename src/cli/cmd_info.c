@@ -27,6 +27,9 @@ static void print_kernels(const struct cnn_kernels *k, int chosen) {
   printf("  %-7s%s gemm %s (tile %dx%d; blocks at 4096^3: MC %zu, KC %zu, NC %zu)\n",
          cnn_isa_name(k->isa), chosen ? "*" : " ", k->gemm_name, k->gemm_mr, k->gemm_nr,
          blk.mc, blk.kc, blk.nc);
+  if (k->gemm_short != k->gemm)
+    printf("           short %s (tile %dx%d, for few rows)\n", k->gemm_short_name,
+           k->gemm_short_mr, k->gemm_nr);
 }
 
 static void print_size(const char *name, size_t bytes) {

@@ -1,8 +1,10 @@
 /* cnn train: epochs of training with test accuracy after each. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -123,6 +125,22 @@ static cnn_status save_plot(const char *path, struct curves *c,
   return cnn_plot_save_svg(path, "cnn train", x_label, panels, 2);
 }
 
+/* Files written after the first epoch (--save, --plot) go to a temporary
+ * file in their directory: check now that it can be written there, rather
+ * than failing after an epoch of training. */
+static int check_writable_dir(const char *flag, const char *path) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  size_t length = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+  if (length >= sizeof dir) length = sizeof dir - 1;
+  memcpy(dir, length ? path : ".", length ? length : 1);
+  dir[length ? length : 1] = '\0';
+  if (access(dir, W_OK | X_OK) == 0) return -1;
+  fprintf(stderr, "cnn train: %s %s: cannot write in the directory %s: %s\n", flag, path,
+          dir, strerror(errno));
+  return CLI_EXIT_FAILURE;
+}
+
 /* What runs after every optimizer step: the progress line, the checkpoint
  * of --save-every, and the check for Ctrl-C. */
 struct step_hook {
@@ -163,7 +181,12 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
                         struct curves *curves) {
   unsigned long long first = cnn_trainer_epoch(tr) + 1,
                      last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
+  if (cli_interrupted()) { /* while loading or building: nothing to save yet */
+    fprintf(stderr, "cnn train: interrupted before training\n");
+    return 130;
+  }
   printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
+  fflush(stdout); /* training has started: say so at once, also into a file */
   for (unsigned long long e = first; e <= last; e++) {
     struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every};
     cli_progress_start(&hook.progress, e, last);
@@ -235,6 +258,13 @@ int cli_train(int argc, char **argv) {
   if (a.resume && (code = check_resume_conflicts(options, num_options)) >= 0) return code;
   if (a.save_every && !a.save)
     return cli_usage_error("train", "--save-every needs --save FILE");
+  if ((a.save && (code = check_writable_dir("--save", a.save)) >= 0) ||
+      (a.plot && (code = check_writable_dir("--plot", a.plot)) >= 0))
+    return code;
+
+  /* From here on Ctrl-C stops cleanly, also in a process started in the
+   * background of a script, where SIGINT comes ignored. */
+  cli_interrupt_install();
 
   cnn_context *ctx = NULL;
   cnn_dataset train = {0}, test = {0};

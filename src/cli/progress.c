@@ -19,7 +19,6 @@ void cli_progress_start(struct cli_progress *p, unsigned long long epoch,
   p->last_epoch = last_epoch;
   p->start = cli_now();
   p->last_draw = 0;
-  cli_interrupt_install();
 }
 
 int cli_progress_update(void *user, int done, int total, double loss) {

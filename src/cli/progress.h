@@ -11,8 +11,8 @@ struct cli_progress {
   double start, last_draw;
 };
 
-/* Starts an epoch; live when stderr is a terminal. Ctrl-C from here on
- * makes cli_progress_update ask the trainer to stop. */
+/* Starts an epoch; live when stderr is a terminal. After a Ctrl-C
+ * (cli/interrupt.h), cli_progress_update asks the trainer to stop. */
 void cli_progress_start(struct cli_progress *p, unsigned long long epoch,
                         unsigned long long last_epoch);
 /* A cnn_progress_fn: "epoch 3/10 [=====>    ] 52%  4100 img/s  ETA 0:07

@@ -1,7 +1,8 @@
 /* The loop nest, outermost first:
- *   jc over NC columns  -> pc over KC depth: pack B block (KC x NC, L3)
+ *   jc over NC columns  -> pc over KC depth: pack B block (KC x NC)
  *   -> ic over MC rows: pack A block (MC x KC, L2)
- *   -> jr over NR columns (B micro-panel in L1) -> ir over MR rows: kernel.
+ *   -> jr over NR columns (one B micro-panel, reused by every row panel)
+ *   -> ir over MR rows: kernel.
  * alpha is folded into packed A. beta is applied by the first depth block
  * only: beta == 0 overwrites (C is never read), beta == 1 accumulates, any
  * other beta scales the tile of C just before the kernel accumulates into
@@ -10,6 +11,8 @@
  * arithmetic as a full tile, so the result does not depend on where the
  * edges and thread blocks fall. */
 #include "gemm/loop_nest.h"
+
+#include <string.h>
 
 #include "gemm/pack_buffers.h"
 
@@ -21,6 +24,26 @@ enum c_mode { C_OVERWRITE, C_ACCUMULATE, C_SCALE_THEN_ACCUMULATE };
 static void scale_tile(float *c, size_t ldc, size_t rows, size_t cols, float beta) {
   for (size_t i = 0; i < rows; i++)
     for (size_t j = 0; j < cols; j++) c[i * ldc + j] *= beta;
+}
+
+/* The valid rows x cols of a tile computed into tile (row stride nr) into
+ * C, as the kernel would have combined them (C + sum, after beta * C).
+ * Every short-M problem ends here for each of its tiles, so the mode is
+ * decided once per tile and the row loops stay simple enough to vectorise. */
+static void add_edge_tile(float *c, size_t ldc, const float *tile, size_t nr, size_t rows,
+                          size_t cols, enum c_mode mode, float beta) {
+  for (size_t i = 0; i < rows; i++) {
+    float *row = c + i * ldc;
+    const float *sum = tile + i * nr;
+    switch (mode) {
+      case C_OVERWRITE: memcpy(row, sum, cols * sizeof *row); break;
+      case C_ACCUMULATE:
+        for (size_t j = 0; j < cols; j++) row[j] += sum[j];
+        break;
+      default:
+        for (size_t j = 0; j < cols; j++) row[j] = row[j] * beta + sum[j];
+    }
+  }
 }
 
 /* One packed A block (mc x kc) times one packed B block (kc x nc) into C. */
@@ -41,13 +64,7 @@ static void macro_kernel(const struct cnn_kernels *kern, size_t mc, size_t nc,
         continue;
       }
       kern->gemm(kc, ap, bp, tile, nr, 0);
-      for (size_t i = 0; i < rows; i++)
-        for (size_t j = 0; j < cols; j++) {
-          float *cij = cp + i * ldc + j, sum = tile[i * nr + j];
-          if (mode == C_OVERWRITE) *cij = sum;
-          else if (mode == C_ACCUMULATE) *cij += sum;
-          else *cij = *cij * beta + sum;
-        }
+      add_edge_tile(cp, ldc, tile, nr, rows, cols, mode, beta);
     }
   }
 }

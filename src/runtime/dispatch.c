@@ -20,6 +20,9 @@ static void fill_scalar(struct cnn_kernels *k) {
   k->gemm_pack_a = cnn_f32_gemm_pack__scalar;
   k->gemm_pack_b = cnn_f32_gemm_pack__scalar;
   k->gemm_name = "cnn_f32_gemm_ukernel_4x4__scalar";
+  k->gemm_short_mr = k->gemm_mr;
+  k->gemm_short = k->gemm;
+  k->gemm_short_name = k->gemm_name;
   k->im2col = cnn_f32_im2col_ukernel__scalar;
   k->col2im = cnn_f32_col2im_ukernel__scalar;
   k->maxpool = cnn_f32_maxpool_ukernel__scalar;
@@ -64,6 +67,25 @@ static void fill_conv(void) {
   }
 }
 
+/* The first row of an ISA sets its kernel (and its short kernel, the same
+ * until a later row of the ISA brings a shorter one). */
+static void set_gemm(struct cnn_kernels *k, cnn_isa isa, cnn_f32_gemm_ukernel_fn fn,
+                     const char *name, int mr, int nr, cnn_f32_gemm_pack_fn pack) {
+  if (k->isa != isa || isa == CNN_ISA_SCALAR) {
+    k->isa = isa;
+    usable[isa] = 1;
+    k->gemm_mr = k->gemm_short_mr = mr;
+    k->gemm_nr = nr;
+    k->gemm = k->gemm_short = fn;
+    k->gemm_name = k->gemm_short_name = name;
+    k->gemm_pack_a = k->gemm_pack_b = pack;
+  } else if (nr == k->gemm_nr && mr < k->gemm_short_mr) {
+    k->gemm_short_mr = mr;
+    k->gemm_short = fn;
+    k->gemm_short_name = name;
+  }
+}
+
 static void build_tables(void) {
   for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
     fill_scalar(&tables[isa]);
@@ -72,16 +94,7 @@ static void build_tables(void) {
   /* An ISA becomes usable when this build registered its kernels and the
    * CPU runs them; the scalar row only restates the scalar table. */
 #define CNN_F32_GEMM_UKERNEL(isa_id, name, twin, mr, nr, pack) \
-  if (cnn_cpu_can_run(isa_id)) {                         \
-    struct cnn_kernels *k = &tables[isa_id];             \
-    k->isa = isa_id;                                     \
-    k->gemm_mr = mr;                                     \
-    k->gemm_nr = nr;                                     \
-    k->gemm = name;                                      \
-    k->gemm_name = #name;                                \
-    k->gemm_pack_a = k->gemm_pack_b = pack;              \
-    usable[isa_id] = 1;                                  \
-  }
+  if (cnn_cpu_can_run(isa_id)) set_gemm(&tables[isa_id], isa_id, name, #name, mr, nr, pack);
 #include "kernels/f32_gemm.inc"
 #undef CNN_F32_GEMM_UKERNEL
 #define CNN_F32_POOL_UKERNELS(isa_id, max_fwd, max_bwd, avg_fwd, avg_bwd) \
