@@ -90,8 +90,11 @@ static void take_threads(struct cnn_scratch *s, const struct direct_job *job,
 static void execute(const struct direct_job *job, int n, int team,
                     const struct direct_thread *threads) {
   const size_t tiles = job->first_tile[job->gemm_count];
+  /* Images (and tiles) are handed out dynamically: each is computed the
+   * same way whichever thread takes it, and a thread that lost its core to
+   * another process does not hold the others up at the end. */
   if (n >= team) {
-    CNN_OMP(parallel for num_threads(team) schedule(static) if (team > 1))
+    CNN_OMP(parallel for num_threads(team) schedule(dynamic, 1) if (team > 1))
     for (int i = 0; i < n; i++) {
       const struct direct_thread *th = &threads[cnn_thread_index()];
       const float *planes = image_planes(job, i, th->planes);
@@ -111,7 +114,7 @@ static void execute(const struct direct_job *job, int n, int team,
         image_planes(job, i, threads[0].planes);
         planes = threads[0].planes;
       }
-      CNN_OMP(for schedule(static))
+      CNN_OMP(for schedule(dynamic, 1))
       for (size_t t = 0; t < tiles; t++)
         run_tile(job, planes, t, th, job->dst + (size_t)i * job->dst_image);
     }
