@@ -150,6 +150,11 @@ done
 loads "$ck" || fail "the last checkpoint does not load"
 echo "$kills kills, the checkpoint moved forward $moved times, last at step $(step_of "$ck");" \
   "$(find "$work" -name "killed.ck.tmp.*" | wc -l) temporary files left by killed saves"
+# A save that completes removes the temporaries that killed saves left.
+"$cnn" train --resume "$ck" --save "$ck" --epochs 1 --threads 1 --data "$data" >/dev/null 2>&1 ||
+  fail "a run resumed after the kills did not finish"
+left=$(find "$work" -name "killed.ck.tmp.*" | wc -l)
+[ "$left" -eq 0 ] || fail "$left temporary files of killed saves left after a completed save"
 [ "$moved" -ge 10 ] || fail "the runs saved too rarely to test anything ($moved of $kills)"
 
 echo "test_kill_save: $failures failed"

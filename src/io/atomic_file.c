@@ -1,7 +1,10 @@
 #include "io/atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,24 +45,58 @@ void cnn_atomic_file_discard(cnn_atomic_file *f) {
   memset(f, 0, sizeof *f);
 }
 
+/* The directory holding path into dir; 0 when it does not fit. */
+static int directory_of(const char *path, char *dir, size_t size) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) {
+    snprintf(dir, size, ".");
+    return 1;
+  }
+  size_t length = slash == path ? 1 : (size_t)(slash - path);
+  if (length >= size) return 0;
+  memcpy(dir, path, length);
+  dir[length] = '\0';
+  return 1;
+}
+
 /* fsync of the directory holding path, so that the rename itself is durable. */
 static int sync_directory(const char *path) {
-  const char *slash = strrchr(path, '/');
   char dir[4096];
-  if (!slash) {
-    strcpy(dir, ".");
-  } else {
-    size_t length = slash == path ? 1 : (size_t)(slash - path);
-    if (length >= sizeof dir) return 0; /* cannot name it; the rename still happened */
-    memcpy(dir, path, length);
-    dir[length] = '\0';
-  }
+  if (!directory_of(path, dir, sizeof dir)) return 0; /* the rename still happened */
   int fd = open(dir, O_RDONLY | O_DIRECTORY);
   if (fd < 0) return -1;
   /* Some file systems cannot sync a directory (EINVAL): nothing more to do there. */
   int result = fsync(fd) == 0 || errno == EINVAL ? 0 : -1;
   close(fd);
   return result;
+}
+
+/* Removes "<path>.tmp.<pid>" files of processes that no longer run: a save
+ * killed before its rename leaves one behind. Best effort: a file that cannot
+ * be removed stays, and the saved target is never touched. */
+static void remove_stale_temporaries(const char *path) {
+  char dir[4096];
+  if (!directory_of(path, dir, sizeof dir)) return;
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  size_t base_length = strlen(base);
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL) {
+    const char *name = entry->d_name;
+    if (strncmp(name, base, base_length) != 0 || strncmp(name + base_length, ".tmp.", 5) != 0)
+      continue;
+    const char *digits = name + base_length + 5;
+    char *end;
+    long pid = strtol(digits, &end, 10);
+    if (*digits == '\0' || *end != '\0' || pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours to judge */
+    char stale[4096 + 256];
+    snprintf(stale, sizeof stale, "%s/%s", dir, name);
+    unlink(stale);
+  }
+  closedir(d);
 }
 
 cnn_status cnn_atomic_file_commit(cnn_atomic_file *f) {
@@ -79,6 +116,7 @@ cnn_status cnn_atomic_file_commit(cnn_atomic_file *f) {
   }
   cnn_free(f->tmp_path);
   f->tmp_path = NULL;
+  remove_stale_temporaries(f->path);
   if (sync_directory(f->path) != 0)
     return cnn_error(CNN_STATUS_IO_ERROR, "%s: written, but syncing its directory failed: %s",
                      f->path, strerror(errno));

@@ -25,7 +25,9 @@ void cnn_atomic_file_write(cnn_atomic_file *f, const void *data, size_t n);
 
 /* Flushes, syncs and renames over the target. On any failure before the
  * rename the temporary file is removed and the target left as it was. The
- * file is closed either way. */
+ * file is closed either way. After the rename, temporaries of the same target
+ * left by saves of processes that no longer run (killed mid-save) are
+ * removed. */
 cnn_status cnn_atomic_file_commit(cnn_atomic_file *f);
 
 /* Closes and removes the temporary file (after a failure of the writer). */
