@@ -157,13 +157,15 @@ static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, flo
 }
 
 /* The engine. The dot engine reads each image's planes and dyq once per
- * tile of dw, so it wants them near the core (measured on Zen 4: it beats
- * the GEMM engine on every shape of bench/conv_shapes.csv whose planes and
- * dyq fit in twice the L2; the GEMM engine, blocking positions, wins on
- * the larger ones, such as 1x1 convolutions of big images). */
-static int wants_gemm(const struct wgrad_job *job) {
+ * tile of dw, so it wants them near the core; with several threads those
+ * streams share the L3 and its bandwidth. Measured on Zen 4: the dot engine
+ * beats the GEMM engine on every shape of bench/conv_shapes.csv whose
+ * planes and dyq, times the threads, fit in twice the L2; the GEMM engine,
+ * blocking positions, wins on the larger ones (1x1 convolutions of big
+ * images at 1 thread; alex_c1 at 2). */
+static int wants_gemm(const struct wgrad_job *job, int team) {
   const size_t bytes = sizeof(float) * (job->x_batch + job->dy_batch);
-  return bytes > 2 * cnn_topology()->l2;
+  return bytes * (size_t)team > 2 * cnn_topology()->l2;
 }
 
 /* Runs the engine over dw tile columns [first, last) (p-panels for GEMM,
@@ -215,7 +217,7 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
     job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
     job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
-    if (engine == 0) job.use_gemm = wants_gemm(&job);
+    if (engine == 0) job.use_gemm = wants_gemm(&job, team);
   }
   const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : job.dot->mr);
   const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : job.dot->nr);
