@@ -6,23 +6,7 @@ data=$CNN_TEST_DATA_DIR/mnist-subset
 [ -x "$cnn" ] || { echo "no $cnn (CNN_BUILD_CLI=OFF?)"; exit 77; }
 work=$(mktemp -d "$CNN_BINARY_DIR/test_cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-failures=0 checks=0
-
-# expect CODE TEXT COMMAND...: runs the command, checks its exit code and that
-# its output (stdout and stderr) contains TEXT.
-expect() {
-  local want=$1 text=$2
-  shift 2
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  checks=$((checks + 1))
-  if [ "$code" -ne "$want" ] || [[ "$out" != *"$text"* ]]; then
-    failures=$((failures + 1))
-    printf 'FAIL: %s\n  exit %s (want %s), output:\n%s\n  (want it to contain "%s")\n' \
-      "$*" "$code" "$want" "$out" "$text"
-  fi
-}
+. "$(dirname "$0")/cli_expect.sh"
 
 expect 0 "commands:" "$cnn" --help
 expect 2 "usage: cnn COMMAND" "$cnn"

@@ -3,22 +3,7 @@
 set -uo pipefail
 cnn=$CNN_BINARY_DIR/cnn
 [ -x "$cnn" ] || { echo "no $cnn (CNN_BUILD_CLI=OFF?)"; exit 77; }
-failures=0 checks=0
-
-# expect CODE TEXT COMMAND...: the exit code, and TEXT in stdout+stderr.
-expect() {
-  local want=$1 text=$2
-  shift 2
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  checks=$((checks + 1))
-  if [ "$code" -ne "$want" ] || [[ "$out" != *"$text"* ]]; then
-    failures=$((failures + 1))
-    printf 'FAIL: %s\n  exit %s (want %s), output:\n%s\n  (want it to contain "%s")\n' \
-      "$*" "$code" "$want" "$out" "$text"
-  fi
-}
+. "$(dirname "$0")/cli_expect.sh"
 
 expect 0 "scalar   gemm cnn_f32_gemm_ukernel_4x4__scalar (tile 4x4" "$cnn" info
 expect 0 "physical core" "$cnn" info

@@ -65,6 +65,11 @@ struct cli_option {
 #define CLI_FLAG(opt, ptr, text) \
   {.name = (opt), .type = CLI_OPT_FLAG, .value = (ptr), .help = (text)}
 
+/* --threads T, the same in every subcommand (0 keeps the default). */
+#define CLI_THREADS(ptr)                                                         \
+  CLI_INT("--threads", "T", ptr, 1, 1024,                                        \
+          "threads (default CNN_NUM_THREADS, else the physical cores)")
+
 struct cli_usage {
   const char *command;     /* "train" */
   const char *synopsis;    /* "[options]" or "FILE IMAGE... [options]" */

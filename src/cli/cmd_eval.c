@@ -32,8 +32,7 @@ int cli_eval(int argc, char **argv) {
   struct cli_option options[] = {
       CLI_STRING("--data", "DIR", &data, "data set directory (default data/mnist)"),
       CLI_INT("--batch", "B", &batch, 1, 65536, "images per forward pass (default 256)"),
-      CLI_INT("--threads", "T", &threads, 1, 1024,
-              "threads (default CNN_NUM_THREADS, else the physical cores)"),
+      CLI_THREADS(&threads),
   };
   char **args;
   int num_args;

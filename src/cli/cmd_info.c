@@ -41,8 +41,7 @@ static void print_size(const char *name, size_t bytes) {
 int cli_info(int argc, char **argv) {
   int threads = 0;
   struct cli_option options[] = {
-      CLI_INT("--threads", "T", &threads, 1, 1024,
-              "threads (default CNN_NUM_THREADS, else the physical cores)"),
+      CLI_THREADS(&threads),
   };
   char **args;
   int num_args;

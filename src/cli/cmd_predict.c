@@ -39,8 +39,7 @@ int cli_predict(int argc, char **argv) {
   int threads = 0, invert = 0;
   struct cli_option options[] = {
       CLI_FLAG("--invert", &invert, "use 1 - grey (dark digits on a light background)"),
-      CLI_INT("--threads", "T", &threads, 1, 1024,
-              "threads (default CNN_NUM_THREADS, else the physical cores)"),
+      CLI_THREADS(&threads),
   };
   char **args;
   int num_args;
