@@ -76,13 +76,15 @@ else
 fi
 
 echo "== a second Ctrl-C quits at once"
-# One step of a large batch takes long enough for both signals to land in
-# it. Under a heavy load the first one may still land between steps, and the
-# run then stops gracefully before the second: try again (three times).
+# One step of a heavy model (about 60 GFLOP: half a second or more on any
+# machine) takes long enough for both signals to land in it. Under a heavy
+# load the first one may still land between steps, and the run then stops
+# gracefully before the second: try again (three times).
+heavy="conv 32 5x5 pad 2, relu, conv 32 5x5 pad 2, relu, fc 10"
 quit=0
 for ((attempt = 1; attempt <= 3 && quit == 0; attempt++)); do
   rm -f "$work/twice.ck"
-  "$cnn" train --model lenet5 --batch 2000 --epochs 1000 --threads 1 --data "$data" \
+  "$cnn" train --model "$heavy" --batch 500 --epochs 1000 --threads 1 --data "$data" \
     --save "$work/twice.ck" >"$work/out" 2>"$work/err" &
   pid=$!
   wait_for "$work/out" "epoch  train_loss" || fail "training did not start"
