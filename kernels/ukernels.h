@@ -2,9 +2,12 @@
  *
  * A kernel is named cnn_f32_<op>_ukernel_<tile>__<isa>; its reference twin
  * has the same name ending in __scalar and the same signature. Kernels never
- * allocate, start threads or fail: the drivers in src/ validate arguments
- * and handle edge tiles, kernels only assert their preconditions. All strides
- * are in elements (floats), not bytes. */
+ * allocate, start threads or fail: the drivers in src/ validate arguments,
+ * kernels only assert their preconditions. Edge tiles: the GEMM kernel always
+ * computes its whole MR x NR tile (the driver goes through a temporary tile),
+ * while the convolution kernels take the used part (mr <= MR, nr <= NR) of
+ * theirs, since their inputs are read in place. All strides are in elements
+ * (floats), not bytes. */
 #ifndef CNN_UKERNELS_H
 #define CNN_UKERNELS_H
 
