@@ -126,13 +126,18 @@ void cnn_f32_conv_bwd_weights_ref(const struct cnn_conv_problem *p, const float 
  *   avg: y = sum of the window's real pixels / (window_h * window_w)
  *        (padding counts as zeros); backward spreads dy / (window_h*window_w)
  *        over the real pixels.
- * Backward kernels overwrite dx. */
+ * Backward kernels overwrite dx.
+ * relu_grad (max backward only): x is the output of a ReLU, and dx is the
+ * gradient of that ReLU's input: the max backward result times
+ * (x > 0 ? 1 : 0) pixel by pixel, the product of the ReLU backward kernel,
+ * so the two passes fused give the bits of the two apart. */
 struct cnn_pool_problem {
   int h, w;               /* input plane */
   int window_h, window_w;
   int stride_h, stride_w;
   int pad_h, pad_w;
   int oh, ow;             /* output plane */
+  int relu_grad;
 };
 
 typedef void (*cnn_f32_pool_fwd_ukernel_fn)(const struct cnn_pool_problem *p,
