@@ -214,9 +214,44 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const fl
 typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *x,
                                              const int32_t *rows, float *dst);
 
+/* conv_wgrad_kv: the weight gradient with LANES filters in the vector
+ * lanes, for one tile of filter taps: nrow rows of the source (offsets
+ * rows[q]) and ns consecutive taps s along each. dy is channels-last (the
+ * filters of one position consecutive), so no horizontal sum is needed and
+ * only real output positions are visited:
+ *   C[q*c_row + s*c_tap + i] = (accumulate ? C[...] : 0)
+ *     + sum_{b<batch} sum_{oy<oh} sum_{ox<ow}
+ *           dy[b*dy_batch + (oy*ow + ox)*ld_pos + i]
+ *         * x[b*x_batch + rows[q] + oy*x_row + ox*x_step + s]
+ * for i < LANES, q < nrow, s < ns, with 1 <= nrow <= CNN_WGRAD_KV_MAX_ROWS,
+ * 1 <= ns <= CNN_WGRAD_KV_MAX_NS and nrow*ns <= the row's max_taps (the
+ * tile the registers hold). batch, oh, ow >= 1. C needs no alignment. */
+enum { CNN_WGRAD_KV_MAX_ROWS = 5, CNN_WGRAD_KV_MAX_NS = 5 };
+struct cnn_conv_wgrad_kv_geometry {
+  size_t batch, oh, ow;
+  size_t ld_pos, dy_batch;       /* dy: per position, per image */
+  size_t x_batch, x_row, x_step; /* x: per image, per output row and column */
+  size_t c_row, c_tap;           /* C: per tile row q, per tap s */
+};
+typedef void (*cnn_f32_conv_wgrad_kv_ukernel_fn)(const struct cnn_conv_wgrad_kv_geometry *g,
+                                                 const float *dy, const float *x,
+                                                 const int32_t *rows, size_t nrow, size_t ns,
+                                                 float *c, int accumulate);
+/* conv_wgrad_kv_pack: dy of one image, channel-major, into the
+ * channels-last layout above:
+ *   dst[o*ld_pos + i] = i < k ? src[i*plane + o] : 0   for o < positions, i < ld_pos,
+ * ld_pos a multiple of 8. Every pack gives the scalar one's bits. */
+typedef void (*cnn_f32_conv_wgrad_kv_pack_fn)(size_t k, size_t positions, const float *src,
+                                              size_t plane, size_t ld_pos, float *dst);
+void cnn_f32_conv_wgrad_kv_pack__scalar(size_t k, size_t positions, const float *src,
+                                        size_t plane, size_t ld_pos, float *dst);
+
+/* The most conv_wgrad_kv kernels one ISA registers. */
+#define CNN_CONV_WGRAD_KV_VARIANTS 4
+
 /* Declarations of every kernel and its scalar twin, from the register lists
- * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc and
- * kernels/f32_conv_pack.inc. */
+ * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc,
+ * kernels/f32_conv_pack.inc and kernels/f32_conv_wgrad_kv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -238,6 +273,17 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
   void twin(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst);
 #include "kernels/f32_conv_pack.inc"
 #undef CNN_F32_CONV_PACK_UKERNEL
+#define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)  \
+  void name(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
+            const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
+            int accumulate);                                                   \
+  void twin(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
+            const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
+            int accumulate);                                                   \
+  void pack(size_t k, size_t positions, const float *src, size_t plane, size_t ld_pos, \
+            float *dst);
+#include "kernels/f32_conv_wgrad_kv.inc"
+#undef CNN_F32_CONV_WGRAD_KV_UKERNEL
 
 /* --------------------------------------------------------------- ReLU ---
  * Over n contiguous values (any n >= 0, no alignment):
@@ -304,6 +350,15 @@ struct cnn_kernels {
   } conv_wgrad[CNN_CONV_WGRAD_VARIANTS];
   int conv_wgrad_count;
   cnn_f32_conv_pack_ukernel_fn conv_pack;
+  /* Filter-vector weight-gradient kernels (lanes ascending), and the pack
+   * of dy they read. */
+  struct cnn_conv_wgrad_kv_variant {
+    int lanes, max_taps;
+    cnn_f32_conv_wgrad_kv_ukernel_fn fn;
+    const char *name;
+  } conv_wgrad_kv[CNN_CONV_WGRAD_KV_VARIANTS];
+  int conv_wgrad_kv_count;
+  cnn_f32_conv_wgrad_kv_pack_fn conv_wgrad_kv_pack;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

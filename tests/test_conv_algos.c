@@ -30,6 +30,8 @@ static const struct shape shapes[] = {
     {2, 3, 5, 5, 3, 5, 5, 1, 1, 0, 0},      /* a 1x1 output */
     {1, 2, 3, 4, 70, 2, 2, 1, 1, 1, 1},     /* many filters, even filter */
     {2, 1, 12, 10, 10, 5, 5, 1, 1, 1, 1},   /* a 5x5 weight-gradient tile fits best */
+    {3, 2, 9, 13, 16, 3, 7, 1, 1, 1, 3},    /* 7 wide: filter rows in two chunks */
+    {2, 1, 10, 10, 30, 5, 5, 1, 1, 0, 0},   /* 30 filters in 32 lanes */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {
