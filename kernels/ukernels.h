@@ -255,10 +255,13 @@ void cnn_f32_conv_wgrad_kv_pack__scalar(size_t k, size_t positions, const float 
  *   C[c*ldc + j] = sum_{t<steps} sum_{s<S} a[(t*S + s)*LANES + c] * x[rows[t] + j + s]
  * for c < nc <= LANES and j < nj <= JMAX; 1 <= S <= CNN_DGRAD_CV_MAX_S,
  * steps >= 1. C is overwritten (never read). Each x value is broadcast once
- * and multiplies the S filter vectors of its taps. Kernels compute nj
- * rounded up to even, so they may read x up to rows[t] + nj + S - 1. */
+ * and multiplies the S filter vectors of its taps. x[rows[t] + u] must be
+ * zero for u outside [u_lo, u_hi) (the padding left and right of dy):
+ * kernels skip those values. Kernels compute nj rounded up to even, so they
+ * may read x up to rows[t] + nj + S - 1. */
 enum { CNN_DGRAD_CV_MAX_S = 5 };
 typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t steps, size_t s,
+                                                 size_t u_lo, size_t u_hi,
                                                  const float *a, const float *x,
                                                  const int32_t *rows, float *c, size_t ldc);
 /* The most conv_dgrad_cv kernels one ISA registers. */
@@ -301,10 +304,10 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 #include "kernels/f32_conv_wgrad_kv.inc"
 #undef CNN_F32_CONV_WGRAD_KV_UKERNEL
 #define CNN_F32_CONV_DGRAD_CV_UKERNEL(isa, name, twin, lanes, jmax)                  \
-  void name(size_t nc, size_t nj, size_t steps, size_t s, const float *a, const float *x, \
-            const int32_t *rows, float *c, size_t ldc);                                \
-  void twin(size_t nc, size_t nj, size_t steps, size_t s, const float *a, const float *x, \
-            const int32_t *rows, float *c, size_t ldc);
+  void name(size_t nc, size_t nj, size_t steps, size_t s, size_t u_lo, size_t u_hi,      \
+            const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);  \
+  void twin(size_t nc, size_t nj, size_t steps, size_t s, size_t u_lo, size_t u_hi,      \
+            const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 

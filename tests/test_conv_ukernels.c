@@ -197,8 +197,13 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
           for (size_t t = 0; t < steps; t++) rows[t] = test_rng_int(rng, 0, 4000);
           /* Beside the nc x nj result, C must stay NaN. */
           for (int i = 0; i < 32 * LDC; i++) c[i] = ref[i] = NAN;
-          kernel(nc, nj, steps, taps, a, x, rows, c, LDC);
-          twin(nc, nj, steps, taps, a, x, rows, ref, LDC);
+          /* A window of real source values, zeros around it. */
+          const size_t u_lo = ci, u_hi = nj + taps - 1 > si ? nj + taps - 1 - si : 0;
+          for (size_t t = 0; t < steps; t++)
+            for (size_t u = 0; u < nj + taps + 1; u++)
+              x[rows[t] + u] = u < u_lo || u >= u_hi ? 0.0f : x[rows[t] + u];
+          kernel(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, c, LDC);
+          twin(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, ref, LDC);
           for (size_t ch = 0; ch < (size_t)lanes; ch++)
             for (size_t j = 0; j < LDC; j++) {
               double sum = 0;
