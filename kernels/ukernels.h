@@ -225,7 +225,10 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
  *         * x[b*x_batch + rows[q] + oy*x_row + ox*x_step + s]
  * for i < LANES, q < nrow, s < ns, with 1 <= nrow <= CNN_WGRAD_KV_MAX_ROWS,
  * 1 <= ns <= CNN_WGRAD_KV_MAX_NS and nrow*ns <= the row's max_taps (the
- * tile the registers hold). batch, oh, ow >= 1. C needs no alignment. */
+ * tile the registers hold). batch, oh, ow >= 1. C needs no alignment.
+ * bias: NULL, or the bias gradient of the same filters on the way (dy
+ * summed in each lane, in the same order):
+ *   bias[i] = (accumulate ? bias[i] : 0) + sum_{b,oy,ox} dy[...].  */
 enum { CNN_WGRAD_KV_MAX_ROWS = 5, CNN_WGRAD_KV_MAX_NS = 5 };
 struct cnn_conv_wgrad_kv_geometry {
   size_t batch, oh, ow;
@@ -236,7 +239,7 @@ struct cnn_conv_wgrad_kv_geometry {
 typedef void (*cnn_f32_conv_wgrad_kv_ukernel_fn)(const struct cnn_conv_wgrad_kv_geometry *g,
                                                  const float *dy, const float *x,
                                                  const int32_t *rows, size_t nrow, size_t ns,
-                                                 float *c, int accumulate);
+                                                 float *c, float *bias, int accumulate);
 /* conv_wgrad_kv_pack: dy of one image, channel-major, into the
  * channels-last layout above:
  *   dst[o*ld_pos + i] = i < k ? src[i*plane + o] : 0   for o < positions, i < ld_pos,
@@ -295,10 +298,10 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)  \
   void name(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
-            int accumulate);                                                   \
+            float *bias, int accumulate);                                      \
   void twin(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
-            int accumulate);                                                   \
+            float *bias, int accumulate);                                      \
   void pack(size_t k, size_t positions, const float *src, size_t plane, size_t ld_pos, \
             float *dst);
 #include "kernels/f32_conv_wgrad_kv.inc"
