@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "conv/conv_direct.h"
+#include "conv/direct_pad.h"
 #include "conv/direct_planes.h"
 #include "conv/direct_scratch.h"
 #include "runtime/context.h"
@@ -76,11 +77,21 @@ struct wgrad_thread {
 /* The planes of images [i, i + count) at stride job->x_batch. */
 static const float *image_planes(const struct wgrad_job *job, int i, size_t count,
                                  float *buffer) {
-  const size_t image = (size_t)job->p->c * job->p->h * job->p->w;
-  if (job->planes.in_place) return job->x + (size_t)i * image;
-  for (size_t b = 0; b < count; b++)
-    cnn_direct_build_planes(&job->planes, job->x + (i + b) * image, buffer + b * job->x_batch,
-                            0, cnn_direct_plane_count(&job->planes));
+  const struct cnn_conv_problem *p = job->p;
+  const struct cnn_direct_planes *pl = &job->planes;
+  const size_t image = (size_t)p->c * p->h * p->w;
+  if (pl->in_place) return job->x + (size_t)i * image;
+  for (size_t b = 0; b < count; b++) {
+    const float *src = job->x + (i + b) * image;
+    float *dst = buffer + b * job->x_batch;
+    /* The kv engine's planes (stride 1) are the padded image, their
+     * padding zeroed once per pass. */
+    if (job->engine == ENGINE_KV)
+      cnn_direct_pad_interior(p->c, p->h, p->w, src, pl->h, pl->w, pl->origin_y,
+                              pl->origin_x, dst);
+    else
+      cnn_direct_build_planes(pl, src, dst, 0, cnn_direct_plane_count(pl));
+  }
   return buffer;
 }
 
@@ -297,6 +308,12 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   const struct cnn_conv_wgrad_kv_variant *kv = kv_variant(k, p);
   if (kv) {
     job.engine = ENGINE_KV;
+    /* The kv engine reads only inside the image's extent: without padding
+     * the image is its own plane. */
+    if (p->pad_h == 0 && p->pad_w == 0) {
+      job.planes.in_place = 1;
+      job.x_batch = (size_t)p->c * p->h * p->w;
+    }
     job.k_pad = round_up((size_t)p->k, (size_t)kv->lanes);
     job.kd_pad = kd;
     job.out_filter = 1;
@@ -385,6 +402,9 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     }
     for (size_t i = 0; i < GEMM_KC; i++) panel_rows[i] = (int32_t)(i * k->conv_direct_nr);
   }
+  if (job.engine == ENGINE_KV && !job.planes.in_place)
+    for (int t = 0; t < team; t++)
+      memset(threads[t].planes, 0, sizeof(float) * job.x_batch * job.group);
 
   if (by_image) {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {

@@ -1,7 +1,9 @@
 #include "conv/direct_dgrad_cv.h"
 
 #include <stdint.h>
+#include <string.h>
 
+#include "conv/direct_pad.h"
 #include "conv/direct_planes.h"
 #include "conv/direct_scratch.h"
 #include "runtime/context.h"
@@ -112,14 +114,18 @@ cnn_status cnn_conv_dgrad_cv(cnn_context *ctx, const struct cnn_conv_problem *p,
   job.a = a;
   job.rows = rows;
 
-  const size_t count = cnn_direct_plane_count(&job.planes);
+  /* The padding is zeroed once; each image only fills the interior. */
+  for (int t = 0; t < (p->n >= team ? team : 1); t++)
+    memset(planes[t], 0, sizeof(float) * job.planes.len);
+  const struct cnn_direct_planes *pl = &job.planes;
   if (p->n >= team) {
     /* Images handed out dynamically: each is computed the same way
      * whichever thread takes it. */
     CNN_OMP(parallel for num_threads(team) schedule(dynamic, 1) if (team > 1))
     for (int i = 0; i < p->n; i++) {
       float *buf = planes[cnn_thread_index()];
-      cnn_direct_build_planes(&job.planes, dy + (size_t)i * dy_image, buf, 0, count);
+      cnn_direct_pad_interior(p->k, p->oh, p->ow, dy + (size_t)i * dy_image, pl->h, pl->w,
+                              pl->origin_y, pl->origin_x, buf);
       run_rows(&job, buf, 0, p->h, dx + (size_t)i * dx_image);
     }
     return CNN_STATUS_OK;
@@ -128,7 +134,8 @@ cnn_status cnn_conv_dgrad_cv(cnn_context *ctx, const struct cnn_conv_problem *p,
   CNN_OMP(parallel num_threads(team) if (team > 1)) {
     for (int i = 0; i < p->n; i++) {
       CNN_OMP(single)
-      cnn_direct_build_planes(&job.planes, dy + (size_t)i * dy_image, planes[0], 0, count);
+      cnn_direct_pad_interior(p->k, p->oh, p->ow, dy + (size_t)i * dy_image, pl->h, pl->w,
+                              pl->origin_y, pl->origin_x, planes[0]);
       size_t first, end;
       cnn_thread_share((size_t)p->h, &first, &end);
       run_rows(&job, planes[0], (int)first, (int)end, dx + (size_t)i * dx_image);
