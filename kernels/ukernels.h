@@ -186,6 +186,21 @@ typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
                                                const int32_t *rows, float *c, size_t ldc,
                                                int accumulate);
 
+/* conv_direct_k: the same sums with the tile transposed, vectorised over
+ * output channels instead of positions, for outputs too narrow to fill
+ * position vectors:
+ *   C[j*ldc + i] = (accumulate ? C[j*ldc + i] : 0)
+ *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
+ * for j < nr (1 <= nr <= NR) and i < mr (1 <= mr <= MR). a holds MR values
+ * per step, zero past the real channels. Kernels compute whole vectors of
+ * channels: columns mr..round_up(mr, vector width)-1 of C (never past MR)
+ * may be written too, and with accumulate read. They read x[rows[p] + j]
+ * for j < nr only. */
+typedef void (*cnn_f32_conv_direct_k_ukernel_fn)(size_t mr, size_t nr, size_t kd,
+                                                 const float *a, const float *x,
+                                                 const int32_t *rows, float *c,
+                                                 size_t ldc, int accumulate);
+
 /* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
  * output positions (the vector dimension) of `batch` images:
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
@@ -210,8 +225,8 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
                                              const int32_t *rows, float *dst);
 
 /* Declarations of every kernel and its scalar twin, from the register lists
- * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc and
- * kernels/f32_conv_pack.inc. */
+ * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
+ * kernels/f32_conv_wgrad.inc and kernels/f32_conv_pack.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -219,6 +234,13 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
             const int32_t *rows, float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr)                 \
+  void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
+  void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);
+#include "kernels/f32_conv_direct_k.inc"
+#undef CNN_F32_CONV_DIRECT_K_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
   void name(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
             size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
@@ -290,6 +312,9 @@ struct cnn_kernels {
   int conv_direct_mr, conv_direct_nr;
   cnn_f32_conv_direct_ukernel_fn conv_direct;
   const char *conv_direct_name;
+  int conv_direct_k_mr, conv_direct_k_nr;
+  cnn_f32_conv_direct_k_ukernel_fn conv_direct_k;
+  const char *conv_direct_k_name;
   /* Weight-gradient tiles of several shapes (the driver takes the one that
    * pads the problem least), in register-list order. */
   struct cnn_conv_wgrad_variant {
