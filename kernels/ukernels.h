@@ -234,7 +234,7 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
             const int32_t *rows, float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
-#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr)                 \
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr, vl)                 \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
   void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
@@ -312,7 +312,7 @@ struct cnn_kernels {
   int conv_direct_mr, conv_direct_nr;
   cnn_f32_conv_direct_ukernel_fn conv_direct;
   const char *conv_direct_name;
-  int conv_direct_k_mr, conv_direct_k_nr;
+  int conv_direct_k_mr, conv_direct_k_nr, conv_direct_k_vl;
   cnn_f32_conv_direct_k_ukernel_fn conv_direct_k;
   const char *conv_direct_k_name;
   /* Weight-gradient tiles of several shapes (the driver takes the one that

@@ -136,7 +136,7 @@ static void label_of(char *out, size_t size, const char *algo, cnn_isa isa, int 
 
 static void test_grid(cnn_context *ctx) {
   test_rng rng = test_rng_seeded(20261123);
-  static const char *const names[] = {"direct", "im2col", "auto"};
+  static const char *const names[] = {"direct_k", "direct", "im2col", "auto"};
   for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
     const struct cnn_conv_problem p = problem_of(&shapes[si]);
     struct buffers b;

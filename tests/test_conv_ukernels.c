@@ -187,7 +187,7 @@ int main(void) {
   }
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
-#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr) \
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr, vl) \
   if (runnable(isa)) test_direct_k(isa, name, twin, mr, nr, #name, &rng);
 #include "kernels/f32_conv_direct_k.inc"
 #undef CNN_F32_CONV_DIRECT_K_UKERNEL

@@ -51,7 +51,7 @@ static inline void direct_k_tile(size_t tile_mr, size_t tile_nr, size_t mr, size
       c[j * ldc + i] = accumulate ? c[j * ldc + i] + acc[j][i] : acc[j][i];
 }
 
-#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr)                \
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr, vl)                \
   void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate) {       \
     direct_k_tile(mr, nr, mr_, nr_, kd, a, x, rows, c, ldc, accumulate);       \
