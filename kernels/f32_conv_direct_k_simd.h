@@ -6,6 +6,11 @@
  *   MV    the most vectors of VL output channels per tile
  *   ACC   accumulators in registers (the positions of a tile are ACC / mv)
  *
+ *   cd_store_t(cols, np, lanes, c, ldc, accumulate)
+ *         the transposed store: c[l*ldc + j] (+)= lane l of cols[j], for
+ *         l < lanes and j < np <= ACC, nothing else written; an ISA
+ *         without a register transpose defines it as cd_store_t_buffered.
+ *
  * Each step loads mv vectors of filter values (one per VL channels) and
  * multiplies them by the source value of every position, broadcast. No
  * lane is ever spent on a position that is discarded, which is what the
@@ -17,8 +22,19 @@
 
 #include "kernels/ukernels.h"
 
+/* The transposed store through memory, for ISAs without a register
+ * transpose. */
+static inline __attribute__((always_inline)) void cd_store_t_buffered(
+    const cd_vec *cols, size_t np, size_t lanes, float *c, size_t ldc, int accumulate) {
+  float buffer[ACC][VL];
+  for (size_t j = 0; j < np; j++) cd_store(buffer[j], cols[j]);
+  for (size_t l = 0; l < lanes; l++)
+    for (size_t j = 0; j < np; j++)
+      c[l * ldc + j] = accumulate ? c[l * ldc + j] + buffer[j][l] : buffer[j][l];
+}
+
 static inline __attribute__((always_inline)) void tile_k(const size_t mv, const size_t np,
-                                                         size_t kd, const float *a,
+                                                         size_t mr, size_t kd, const float *a,
                                                          const float *x, const int32_t *rows,
                                                          float *c, size_t ldc,
                                                          int accumulate) {
@@ -39,22 +55,21 @@ static inline __attribute__((always_inline)) void tile_k(const size_t mv, const 
       for (size_t v = 0; v < mv; v++) acc[j][v] = cd_fma(acc[j][v], w[v], bj);
     }
   }
-  #pragma GCC unroll 24
-  for (size_t j = 0; j < np; j++)
-    #pragma GCC unroll 4
-    for (size_t v = 0; v < mv; v++) {
-      float *cj = c + j * ldc + VL * v;
-      cd_vec sum = acc[j][v];
-      if (accumulate) sum = cd_add(cd_load(cj), sum);
-      cd_store(cj, sum);
-    }
+  #pragma GCC unroll 4
+  for (size_t v = 0; v < mv; v++) {
+    cd_vec cols[ACC];
+    #pragma GCC unroll 24
+    for (size_t j = 0; j < np; j++) cols[j] = acc[j][v];
+    const size_t lanes = mr - VL * v < VL ? mr - VL * v : VL;
+    cd_store_t(cols, np, lanes, c + VL * v * ldc, ldc, accumulate);
+  }
 }
 
 /* One case per position count; counts a tile of mv vectors cannot hold in
  * ACC registers are never asked for and compile to nothing. */
 #define CK_CASE(mv, n)                                                   \
   case n:                                                                \
-    if ((mv) * (n) <= ACC) tile_k(mv, n, kd, a, x + j0, rows, c + j0 * ldc, ldc, accumulate); \
+    if ((mv) * (n) <= ACC) tile_k(mv, n, mr, kd, a, x + j0, rows, c + j0, ldc, accumulate); \
     break;
 #define CK_POSITIONS(mv)                                                                 \
   for (size_t j0 = 0; j0 < nr; j0 += ACC / (mv)) {                                       \

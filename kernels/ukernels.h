@@ -186,15 +186,14 @@ typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
                                                const int32_t *rows, float *c, size_t ldc,
                                                int accumulate);
 
-/* conv_direct_k: the same sums with the tile transposed, vectorised over
- * output channels instead of positions, for outputs too narrow to fill
- * position vectors:
- *   C[j*ldc + i] = (accumulate ? C[j*ldc + i] : 0)
+/* conv_direct_k: the same sums as conv_direct, vectorised over output
+ * channels instead of positions, for outputs too narrow to fill position
+ * vectors:
+ *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
  *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
- * for j < nr (1 <= nr <= NR) and i < mr (1 <= mr <= MR). a holds MR values
- * per step, zero past the real channels. Kernels compute whole vectors of
- * channels: columns mr..round_up(mr, vector width)-1 of C (never past MR)
- * may be written too, and with accumulate read. They read x[rows[p] + j]
+ * for i < mr (1 <= mr <= MR) and j < nr (1 <= nr <= NR); nothing else of C
+ * is written. a holds MR values per step, zero past the real channels.
+ * The kernels transpose their tile on the way out; they read x[rows[p] + j]
  * for j < nr only. */
 typedef void (*cnn_f32_conv_direct_k_ukernel_fn)(size_t mr, size_t nr, size_t kd,
                                                  const float *a, const float *x,

@@ -69,17 +69,17 @@ static void test_direct(cnn_isa isa, cnn_f32_conv_direct_ukernel_fn kernel,
   free(x), free(a), free(c), free(ref), free(scale);
 }
 
-/* conv_direct_k over channel counts around every vector width, all
- * position counts and a C whose rows are wider than the tile: the columns
- * past MR must stay untouched. Steps read up to the last float of x. */
+/* conv_direct_k over channel counts around every vector width and all
+ * position counts, into a C larger than the tile: nothing outside the
+ * mr x nr tile may be written. Steps read up to the last float of x. */
 static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
                           cnn_f32_conv_direct_k_ukernel_fn twin, int mr_max, int nr_max,
                           const char *name, test_rng *rng) {
-  enum { LDC = 67, KD_MAX = 300 };
+  enum { LDC = 27, ROWS = 67, KD_MAX = 300 };
   float *x = malloc(sizeof(float) * X_LEN);
   float *a = aligned_alloc(64, sizeof(float) * KD_MAX * 64);
-  float *c = malloc(sizeof(float) * 24 * LDC), *ref = malloc(sizeof(float) * 24 * LDC);
-  float *scale = malloc(sizeof(float) * 24 * LDC);
+  float *c = malloc(sizeof(float) * ROWS * LDC), *ref = malloc(sizeof(float) * ROWS * LDC);
+  float *scale = malloc(sizeof(float) * ROWS * LDC);
   int32_t rows[KD_MAX];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   static const size_t kds[] = {1, 2, 7, 33, KD_MAX};
@@ -96,28 +96,25 @@ static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
         for (size_t p = 0; p < kd; p++) rows[p] = test_rng_int(rng, 0, X_LEN - nr);
         rows[kd - 1] = X_LEN - nr;
         for (int accumulate = 0; accumulate <= 1; accumulate++) {
-          for (int i = 0; i < 24 * LDC; i++) c[i] = ref[i] = accumulate ? (float)(i % 7) : NAN;
+          for (int i = 0; i < ROWS * LDC; i++) c[i] = ref[i] = accumulate ? (float)(i % 7) : NAN;
           kernel((size_t)mr, (size_t)nr, kd, a, x, rows, c, LDC, accumulate);
           twin((size_t)mr, (size_t)nr, kd, a, x, rows, ref, LDC, accumulate);
-          for (int j = 0; j < nr; j++)
-            for (int i = 0; i < mr; i++) {
+          for (int i = 0; i < mr; i++)
+            for (int j = 0; j < nr; j++) {
               double sum = accumulate ? 7 : 0;
               for (size_t p = 0; p < kd; p++)
                 sum += fabs((double)a[p * mr_max + i] * x[rows[p] + j]);
-              scale[j * LDC + i] = (float)sum;
+              scale[i * LDC + j] = (float)sum;
             }
           char what[128];
           snprintf(what, sizeof what, "%s (%s) mr %d nr %d kd %zu acc %d", name,
                    cnn_isa_name(isa), mr, nr, kd, accumulate);
-          compare_rows(what, c, ref, scale, (size_t)nr, (size_t)mr, LDC);
-          for (int j = 0; j < nr; j++)
-            for (int i = mr_max; i < LDC; i++)
-              if (!(accumulate ? c[j * LDC + i] == (float)((j * LDC + i) % 7)
-                               : isnan(c[j * LDC + i]))) {
-                CHECK(0, "%s: column %d past the tile written", what, i);
-                j = nr;
-                break;
-              }
+          compare_rows(what, c, ref, scale, (size_t)mr, (size_t)nr, LDC);
+          int outside = 0;
+          for (int i = 0; i < ROWS * LDC; i++)
+            if (i / LDC >= mr || i % LDC >= nr)
+              outside += accumulate ? c[i] != (float)(i % 7) : !isnan(c[i]);
+          CHECK(outside == 0, "%s: %d floats outside the tile written", what, outside);
         }
       }
   free(x), free(a), free(c), free(ref), free(scale);

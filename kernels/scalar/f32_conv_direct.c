@@ -33,7 +33,7 @@ static inline void direct_tile(size_t tile_mr, size_t tile_nr, size_t mr, size_t
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
 
-/* The channel-vectorised tile: C[j*ldc + i], channels i contiguous. */
+/* The channel-vectorised tile (the same sums, the other loop order). */
 static inline void direct_k_tile(size_t tile_mr, size_t tile_nr, size_t mr, size_t nr,
                                  size_t kd, const float *a, const float *x,
                                  const int32_t *rows, float *c, size_t ldc, int accumulate) {
@@ -48,7 +48,7 @@ static inline void direct_k_tile(size_t tile_mr, size_t tile_nr, size_t mr, size
   }
   for (size_t j = 0; j < nr; j++)
     for (size_t i = 0; i < mr; i++)
-      c[j * ldc + i] = accumulate ? c[j * ldc + i] + acc[j][i] : acc[j][i];
+      c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[j][i] : acc[j][i];
 }
 
 #define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr, vl)                \

@@ -2,8 +2,7 @@
  * in kernels/ukernels.h): the same source planes and reduction steps as
  * conv/conv_direct.c, but each tile is a segment of one output row times
  * a block of output channels, so no position of a tile is ever discarded.
- * The tile comes back positions-major and is transposed into NCHW, with
- * the bias and ReLU, on the way out. */
+ * The kernels transpose their tiles into NCHW themselves. */
 #include "conv/conv_direct_k.h"
 
 #include <stdint.h>
@@ -30,9 +29,9 @@ struct k_job {
 /* Positions per tile: NR, a multiple of every chunk a kernel splits it in. */
 static int segment_width(const struct k_job *job) { return job->k->conv_direct_k_nr; }
 
-/* Output row i, positions [j0, j0 + count), every channel block. */
-static void run_tile(const struct k_job *job, const float *planes, size_t tile, float *panel,
-                     float *y) {
+/* Output row i, positions [j0, j0 + count), every channel block; the
+ * kernel writes straight into y, the bias and ReLU follow in cache. */
+static void run_tile(const struct k_job *job, const float *planes, size_t tile, float *y) {
   const struct cnn_conv_problem *p = job->p;
   const int mr = job->k->conv_direct_k_mr;
   const int i = (int)(tile / (size_t)job->segments);
@@ -40,17 +39,20 @@ static void run_tile(const struct k_job *job, const float *planes, size_t tile, 
   const int count = p->ow - j0 < segment_width(job) ? p->ow - j0 : segment_width(job);
   const float *src = planes + (size_t)i * job->planes.w + j0;
   const size_t plane = (size_t)p->oh * p->ow;
+  float *out = y + (size_t)i * p->ow + j0;
   for (int m0 = 0; m0 < p->k; m0 += mr) {
     const int channels = p->k - m0 < mr ? p->k - m0 : mr;
     job->k->conv_direct_k((size_t)channels, (size_t)count, (size_t)job->kd,
-                          job->a + (size_t)m0 * job->kd, src, job->rows, panel, (size_t)mr, 0);
-    for (int ch = 0; ch < channels; ch++) {
-      float *out = y + (size_t)(m0 + ch) * plane + (size_t)i * p->ow + j0;
-      const float b = job->bias ? job->bias[m0 + ch] : 0.0f;
-      for (int j = 0; j < count; j++) {
-        const float v = job->bias ? panel[j * mr + ch] + b : panel[j * mr + ch];
-        out[j] = job->relu && !(v > 0.0f) ? 0.0f : v;
-      }
+                          job->a + (size_t)m0 * job->kd, src, job->rows,
+                          out + (size_t)m0 * plane, plane, 0);
+  }
+  if (!job->bias && !job->relu) return;
+  for (int ch = 0; ch < p->k; ch++) {
+    float *row = out + (size_t)ch * plane;
+    const float b = job->bias ? job->bias[ch] : 0.0f;
+    for (int j = 0; j < count; j++) {
+      const float v = job->bias ? row[j] + b : row[j];
+      row[j] = job->relu && !(v > 0.0f) ? 0.0f : v;
     }
   }
 }
@@ -64,8 +66,7 @@ static const float *image_planes(const struct k_job *job, int image, float *buff
 
 /* Images go to threads dynamically, or, with fewer images than threads,
  * the tiles of each image (as in conv/conv_direct.c). */
-static void execute(const struct k_job *job, int team, float *const *planes,
-                    float *const *panels) {
+static void execute(const struct k_job *job, int team, float *const *planes) {
   const struct cnn_conv_problem *p = job->p;
   const size_t tiles = (size_t)p->oh * job->segments, y_image = (size_t)p->k * p->oh * p->ow;
   if (p->n >= team) {
@@ -74,12 +75,11 @@ static void execute(const struct k_job *job, int team, float *const *planes,
       const int t = cnn_thread_index();
       const float *src = image_planes(job, n, planes[t]);
       for (size_t tile = 0; tile < tiles; tile++)
-        run_tile(job, src, tile, panels[t], job->y + (size_t)n * y_image);
+        run_tile(job, src, tile, job->y + (size_t)n * y_image);
     }
     return;
   }
   CNN_OMP(parallel num_threads(team) if (team > 1)) {
-    const int t = cnn_thread_index();
     for (int n = 0; n < p->n; n++) {
       const float *src = job->planes.in_place ? image_planes(job, n, NULL) : planes[0];
       if (!job->planes.in_place) {
@@ -88,7 +88,7 @@ static void execute(const struct k_job *job, int team, float *const *planes,
       }
       CNN_OMP(for schedule(dynamic, 1))
       for (size_t tile = 0; tile < tiles; tile++)
-        run_tile(job, src, tile, panels[t], job->y + (size_t)n * y_image);
+        run_tile(job, src, tile, job->y + (size_t)n * y_image);
     }
   }
 }
@@ -108,7 +108,7 @@ cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_pro
   if (p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0)
     job.planes.in_place = 1;
 
-  float *planes[team], *panels[team];
+  float *planes[team];
   int32_t *rows = NULL;
   size_t *offsets = NULL;
   float *a = NULL;
@@ -120,7 +120,6 @@ cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_pro
     for (int t = 0; t < team; t++) {
       planes[t] = job.planes.in_place ? NULL
                                       : cnn_scratch_take(&s, sizeof(float) * job.planes.len);
-      panels[t] = cnn_scratch_take(&s, sizeof(float) * mr * segment_width(&job));
     }
     if (pass == 0) {
       s.base = cnn_context_scratch(ctx, s.used);
@@ -137,6 +136,6 @@ cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_pro
   cnn_direct_pack_filters(mr, p->k, job.kd, w, (size_t)job.kd, offsets, a);
   job.rows = rows;
   job.a = a;
-  execute(&job, team, planes, panels);
+  execute(&job, team, planes);
   return CNN_STATUS_OK;
 }
