@@ -163,6 +163,15 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
                float *dx);
 #include "kernels/f32_pool.inc"
 #undef CNN_F32_POOL_UKERNELS
+/* The unrolled tile bodies of the SIMD kernels do pointer arithmetic at
+ * every step; UBSan's pointer-overflow check on each makes the sanitizer
+ * build of one kernel file take minutes. ASan still checks every access. */
+#if defined(__clang__)
+#define CNN_NO_POINTER_OVERFLOW_CHECK __attribute__((no_sanitize("pointer-overflow")))
+#else
+#define CNN_NO_POINTER_OVERFLOW_CHECK
+#endif
+
 /* ------------------------------------------------ direct convolution ---
  * The direct path (src/conv/conv_direct.c) computes a convolution as a GEMM
  * whose B operand is never packed: the driver lays the image out once as

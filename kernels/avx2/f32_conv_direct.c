@@ -12,7 +12,7 @@ typedef __m256 cd_bcast;
 #define cd_store(p, v) _mm256_storeu_ps((p), (v))
 #define cd_add(a, b) _mm256_add_ps((a), (b))
 #define cd_broadcast(p) _mm256_broadcast_ss(p)
-#define cd_store_t cd_store_t_buffered
+#define cd_store_t cd_store_t_plain
 #define cd_fma(acc, b, w) _mm256_fmadd_ps((w), (b), (acc))
 
 #include "kernels/f32_conv_direct_simd.h"

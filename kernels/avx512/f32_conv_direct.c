@@ -46,17 +46,15 @@ static inline __attribute__((always_inline)) void transpose16(__m512 r[16]) {
 
 /* The transposed store of kernels/f32_conv_direct_k_simd.h: positions go
  * 16 at a time through a register transpose and masked row stores. */
-static inline __attribute__((always_inline)) void cd_store_t(const __m512 *cols, size_t np,
-                                                             size_t lanes, float *c,
-                                                             size_t ldc, int accumulate) {
+static void cd_store_t(const float *cols, size_t np, size_t lanes, float *c, size_t ldc,
+                       int accumulate) {
   for (size_t j0 = 0; j0 < np; j0 += 16) {
     const size_t n = np - j0 < 16 ? np - j0 : 16;
     __m512 r[16];
-    #pragma GCC unroll 16
-    for (size_t j = 0; j < 16; j++) r[j] = j < n ? cols[j0 + j] : _mm512_setzero_ps();
+    for (size_t j = 0; j < 16; j++)
+      r[j] = j < n ? _mm512_load_ps(cols + (j0 + j) * 16) : _mm512_setzero_ps();
     transpose16(r);
     const __mmask16 mask = (__mmask16)((1u << n) - 1);
-    #pragma GCC unroll 16
     for (size_t l = 0; l < lanes; l++) {
       float *cl = c + l * ldc + j0;
       __m512 v = r[l];

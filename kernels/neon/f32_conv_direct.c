@@ -12,7 +12,7 @@ typedef float cd_bcast;
 #define cd_store(p, v) vst1q_f32((p), (v))
 #define cd_add(a, b) vaddq_f32((a), (b))
 #define cd_broadcast(p) (*(p))
-#define cd_store_t cd_store_t_buffered
+#define cd_store_t cd_store_t_plain
 #define cd_fma(acc, b, w) vfmaq_n_f32((acc), (b), (w))
 
 #include "kernels/f32_conv_direct_simd.h"
