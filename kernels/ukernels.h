@@ -249,9 +249,25 @@ void cnn_f32_conv_wgrad_kv_pack__scalar(size_t k, size_t positions, const float 
 /* The most conv_wgrad_kv kernels one ISA registers. */
 #define CNN_CONV_WGRAD_KV_VARIANTS 4
 
+/* conv_dgrad_cv: backward-data of a stride-1 convolution with LANES input
+ * channels in the vector lanes, for nj consecutive dx positions of one row
+ * (a correlation of the zero-padded dy with the flipped filters):
+ *   C[c*ldc + j] = sum_{t<steps} sum_{s<S} a[(t*S + s)*LANES + c] * x[rows[t] + j + s]
+ * for c < nc <= LANES and j < nj <= JMAX; 1 <= S <= CNN_DGRAD_CV_MAX_S,
+ * steps >= 1. C is overwritten (never read). Each x value is broadcast once
+ * and multiplies the S filter vectors of its taps. Kernels compute nj
+ * rounded up to even, so they may read x up to rows[t] + nj + S - 1. */
+enum { CNN_DGRAD_CV_MAX_S = 5 };
+typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t steps, size_t s,
+                                                 const float *a, const float *x,
+                                                 const int32_t *rows, float *c, size_t ldc);
+/* The most conv_dgrad_cv kernels one ISA registers. */
+#define CNN_CONV_DGRAD_CV_VARIANTS 4
+
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc,
- * kernels/f32_conv_pack.inc and kernels/f32_conv_wgrad_kv.inc. */
+ * kernels/f32_conv_pack.inc, kernels/f32_conv_wgrad_kv.inc and
+ * kernels/f32_conv_dgrad_cv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -284,6 +300,13 @@ void cnn_f32_conv_wgrad_kv_pack__scalar(size_t k, size_t positions, const float 
             float *dst);
 #include "kernels/f32_conv_wgrad_kv.inc"
 #undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+#define CNN_F32_CONV_DGRAD_CV_UKERNEL(isa, name, twin, lanes, jmax)                  \
+  void name(size_t nc, size_t nj, size_t steps, size_t s, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc);                                \
+  void twin(size_t nc, size_t nj, size_t steps, size_t s, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc);
+#include "kernels/f32_conv_dgrad_cv.inc"
+#undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 
 /* --------------------------------------------------------------- ReLU ---
  * Over n contiguous values (any n >= 0, no alignment):
@@ -359,6 +382,13 @@ struct cnn_kernels {
   } conv_wgrad_kv[CNN_CONV_WGRAD_KV_VARIANTS];
   int conv_wgrad_kv_count;
   cnn_f32_conv_wgrad_kv_pack_fn conv_wgrad_kv_pack;
+  /* Channel-vector backward-data kernels (lanes ascending). */
+  struct cnn_conv_dgrad_cv_variant {
+    int lanes, jmax;
+    cnn_f32_conv_dgrad_cv_ukernel_fn fn;
+    const char *name;
+  } conv_dgrad_cv[CNN_CONV_DGRAD_CV_VARIANTS];
+  int conv_dgrad_cv_count;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

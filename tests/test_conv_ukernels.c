@@ -5,7 +5,9 @@
  * and batches of 1 and 3; conv_pack over depths around the block of 16;
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
  * images, reading dy beside another block of filters; its pack of dy over
- * filter counts and positions around the transpose blocks.
+ * filter counts and positions around the transpose blocks; conv_dgrad_cv
+ * over every segment width, filter width 1..5 and partial channel blocks,
+ * leaving C untouched beside its result.
  * Tolerance: 1e-5 relative to the sum of |products| (the SIMD kernels fuse
  * multiply-adds and sum in lanes); the packs must copy exactly. ISAs this CPU
  * cannot run are reported as skipped. */
@@ -174,6 +176,50 @@ static void test_wgrad_kv_pack(cnn_isa isa, cnn_f32_conv_wgrad_kv_pack_fn pack,
   free(src), free(got), free(want);
 }
 
+static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
+                          cnn_f32_conv_dgrad_cv_ukernel_fn twin, int lanes, int jmax,
+                          const char *name, test_rng *rng) {
+  enum { LDC = 24, STEPS_MAX = 17 };
+  float *x = malloc(sizeof(float) * X_LEN);
+  float *a = malloc(sizeof(float) * STEPS_MAX * CNN_DGRAD_CV_MAX_S * 32);
+  float *c = malloc(sizeof(float) * 32 * LDC), *ref = malloc(sizeof(float) * 32 * LDC);
+  float *scale = malloc(sizeof(float) * 32 * LDC);
+  int32_t rows[STEPS_MAX];
+  test_fill_uniform(rng, x, X_LEN, -1, 1);
+  test_fill_uniform(rng, a, STEPS_MAX * CNN_DGRAD_CV_MAX_S * 32, -1, 1);
+  static const size_t step_counts[] = {1, 3, STEPS_MAX};
+  const size_t ncs[] = {1, (size_t)lanes / 2 + 1, (size_t)lanes};
+  for (size_t si = 0; si < 3; si++)
+    for (size_t taps = 1; taps <= CNN_DGRAD_CV_MAX_S; taps++)
+      for (size_t nj = 1; nj <= (size_t)jmax; nj++)
+        for (size_t ci = 0; ci < 3; ci++) {
+          const size_t steps = step_counts[si], nc = ncs[ci];
+          for (size_t t = 0; t < steps; t++) rows[t] = test_rng_int(rng, 0, 4000);
+          /* Beside the nc x nj result, C must stay NaN. */
+          for (int i = 0; i < 32 * LDC; i++) c[i] = ref[i] = NAN;
+          kernel(nc, nj, steps, taps, a, x, rows, c, LDC);
+          twin(nc, nj, steps, taps, a, x, rows, ref, LDC);
+          for (size_t ch = 0; ch < (size_t)lanes; ch++)
+            for (size_t j = 0; j < LDC; j++) {
+              double sum = 0;
+              for (size_t t = 0; ch < nc && j < nj && t < steps; t++)
+                for (size_t s = 0; s < taps; s++)
+                  sum += fabs((double)a[(t * taps + s) * lanes + ch] * x[rows[t] + j + s]);
+              scale[ch * LDC + j] = (float)sum;
+            }
+          char what[160];
+          snprintf(what, sizeof what, "%s (%s) nc %zu nj %zu steps %zu S %zu", name,
+                   cnn_isa_name(isa), nc, nj, steps, taps);
+          compare_rows(what, c, ref, scale, nc, nj, LDC);
+          int untouched = 1;
+          for (size_t ch = 0; ch < (size_t)lanes; ch++)
+            for (size_t j = 0; j < LDC; j++)
+              if ((ch >= nc || j >= nj) && !isnan(c[ch * LDC + j])) untouched = 0;
+          CHECK(untouched, "%s: wrote outside the nc x nj result", what);
+        }
+  free(x), free(a), free(c), free(ref), free(scale);
+}
+
 static void test_pack(cnn_isa isa, cnn_f32_conv_pack_ukernel_fn kernel,
                       cnn_f32_conv_pack_ukernel_fn twin, const char *name, test_rng *rng) {
   float *x = malloc(sizeof(float) * X_LEN);
@@ -215,6 +261,10 @@ int main(void) {
   }
 #include "kernels/f32_conv_wgrad_kv.inc"
 #undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+#define CNN_F32_CONV_DGRAD_CV_UKERNEL(isa, name, twin, lanes, jmax) \
+  if (runnable(isa)) test_dgrad_cv(isa, name, twin, lanes, jmax, #name, &rng);
+#include "kernels/f32_conv_dgrad_cv.inc"
+#undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 #define CNN_F32_CONV_PACK_UKERNEL(isa, name, twin) \
   if (runnable(isa)) test_pack(isa, name, twin, #name, &rng);
 #include "kernels/f32_conv_pack.inc"
