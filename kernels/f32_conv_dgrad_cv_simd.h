@@ -14,8 +14,9 @@
  * the segment: nj*S*mv multiply-adds per nj + S - 1 broadcasts and S*mv
  * loads, into nj*mv accumulators. A kernel passes its vectors of channels
  * (mv) and register budget (jmax); the tile is specialised for every S and
- * every even nj up to jmax. The channel-major result leaves through an
- * aligned stack tile. */
+ * every even nj up to jmax. Source values in the padding are skipped, so
+ * near the left and right edges only real products are computed. The
+ * channel-major result leaves through an aligned stack tile. */
 #ifndef CNN_KERNELS_F32_CONV_DGRAD_CV_SIMD_H
 #define CNN_KERNELS_F32_CONV_DGRAD_CV_SIMD_H
 
@@ -26,7 +27,8 @@
 enum { DC_MAX_MV = 4, DC_MAX_J = 16 };
 
 static inline __attribute__((always_inline)) void tile(
-    const size_t mv, const size_t nj, const size_t taps, size_t steps, const float *a,
+    const size_t mv, const size_t nj, const size_t taps, size_t steps, size_t u_lo,
+    size_t u_hi, const float *a,
     const float *x, const int32_t *rows, float *c, size_t ldc, size_t nc, size_t nj_used) {
   dc_vec acc[DC_MAX_J][DC_MAX_MV];
   #pragma GCC unroll 16
@@ -40,9 +42,11 @@ static inline __attribute__((always_inline)) void tile(
     for (size_t s = 0; s < taps; s++)
       #pragma GCC unroll 4
       for (size_t m = 0; m < mv; m++) w[s][m] = dc_load(a + (s * mv + m) * VL);
-    /* Source value u reaches position j = u - s through tap s. */
+    /* Source value u reaches position j = u - s through tap s; values in
+     * the padding are zero and skipped (the same branches every step). */
     #pragma GCC unroll 32
     for (size_t u = 0; u < nj + taps - 1; u++) {
+      if (u < u_lo || u >= u_hi) continue;
       const dc_vec b = dc_broadcast(xr + u);
       #pragma GCC unroll 8
       for (size_t s = 0; s < taps; s++)
@@ -65,7 +69,7 @@ static inline __attribute__((always_inline)) void tile(
 #define DC_TILE(half, taps)                                                        \
   case half:                                                                       \
     if (2 * (half) <= jmax)                                                        \
-      tile(mv, 2 * (half), taps, steps, a, x, rows, c, ldc, nc, nj);               \
+      tile(mv, 2 * (half), taps, steps, u_lo, u_hi, a, x, rows, c, ldc, nc, nj);               \
     break;
 #define DC_TAPS(taps)                                                              \
   case taps:                                                                       \
@@ -78,7 +82,7 @@ static inline __attribute__((always_inline)) void tile(
 /* The body of every ISA's cnn_f32_conv_dgrad_cv_ukernel. */
 static inline __attribute__((always_inline)) void dgrad_cv(
     const size_t mv, const size_t jmax, size_t nc, size_t nj, size_t steps, size_t s,
-    const float *a, const float *x, const int32_t *rows, float *c, size_t ldc) {
+    size_t u_lo, size_t u_hi, const float *a, const float *x, const int32_t *rows, float *c, size_t ldc) {
   assert(nc >= 1 && nc <= mv * VL && nj >= 1 && nj <= jmax && jmax <= DC_MAX_J &&
          steps >= 1 && s >= 1 && s <= CNN_DGRAD_CV_MAX_S && mv <= DC_MAX_MV);
   switch (s) { DC_TAPS(1) DC_TAPS(2) DC_TAPS(3) DC_TAPS(4) DC_TAPS(5) }

@@ -225,7 +225,10 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
  *         * x[b*x_batch + rows[q] + oy*x_row + ox*x_step + s]
  * for i < LANES, q < nrow, s < ns, with 1 <= nrow <= CNN_WGRAD_KV_MAX_ROWS,
  * 1 <= ns <= CNN_WGRAD_KV_MAX_NS and nrow*ns <= the row's max_taps (the
- * tile the registers hold). batch, oh, ow >= 1. C needs no alignment. */
+ * tile the registers hold). batch, oh, ow >= 1. C needs no alignment.
+ * bias: NULL, or the bias gradient of the same filters on the way (dy
+ * summed in each lane, in the same order):
+ *   bias[i] = (accumulate ? bias[i] : 0) + sum_{b,oy,ox} dy[...].  */
 enum { CNN_WGRAD_KV_MAX_ROWS = 5, CNN_WGRAD_KV_MAX_NS = 5 };
 struct cnn_conv_wgrad_kv_geometry {
   size_t batch, oh, ow;
@@ -236,7 +239,7 @@ struct cnn_conv_wgrad_kv_geometry {
 typedef void (*cnn_f32_conv_wgrad_kv_ukernel_fn)(const struct cnn_conv_wgrad_kv_geometry *g,
                                                  const float *dy, const float *x,
                                                  const int32_t *rows, size_t nrow, size_t ns,
-                                                 float *c, int accumulate);
+                                                 float *c, float *bias, int accumulate);
 /* conv_wgrad_kv_pack: dy of one image, channel-major, into the
  * channels-last layout above:
  *   dst[o*ld_pos + i] = i < k ? src[i*plane + o] : 0   for o < positions, i < ld_pos,
@@ -255,10 +258,13 @@ void cnn_f32_conv_wgrad_kv_pack__scalar(size_t k, size_t positions, const float 
  *   C[c*ldc + j] = sum_{t<steps} sum_{s<S} a[(t*S + s)*LANES + c] * x[rows[t] + j + s]
  * for c < nc <= LANES and j < nj <= JMAX; 1 <= S <= CNN_DGRAD_CV_MAX_S,
  * steps >= 1. C is overwritten (never read). Each x value is broadcast once
- * and multiplies the S filter vectors of its taps. Kernels compute nj
- * rounded up to even, so they may read x up to rows[t] + nj + S - 1. */
+ * and multiplies the S filter vectors of its taps. x[rows[t] + u] must be
+ * zero for u outside [u_lo, u_hi) (the padding left and right of dy):
+ * kernels skip those values. Kernels compute nj rounded up to even, so they
+ * may read x up to rows[t] + nj + S - 1. */
 enum { CNN_DGRAD_CV_MAX_S = 5 };
 typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t steps, size_t s,
+                                                 size_t u_lo, size_t u_hi,
                                                  const float *a, const float *x,
                                                  const int32_t *rows, float *c, size_t ldc);
 /* The most conv_dgrad_cv kernels one ISA registers. */
@@ -292,19 +298,19 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)  \
   void name(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
-            int accumulate);                                                   \
+            float *bias, int accumulate);                                      \
   void twin(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
-            int accumulate);                                                   \
+            float *bias, int accumulate);                                      \
   void pack(size_t k, size_t positions, const float *src, size_t plane, size_t ld_pos, \
             float *dst);
 #include "kernels/f32_conv_wgrad_kv.inc"
 #undef CNN_F32_CONV_WGRAD_KV_UKERNEL
 #define CNN_F32_CONV_DGRAD_CV_UKERNEL(isa, name, twin, lanes, jmax)                  \
-  void name(size_t nc, size_t nj, size_t steps, size_t s, const float *a, const float *x, \
-            const int32_t *rows, float *c, size_t ldc);                                \
-  void twin(size_t nc, size_t nj, size_t steps, size_t s, const float *a, const float *x, \
-            const int32_t *rows, float *c, size_t ldc);
+  void name(size_t nc, size_t nj, size_t steps, size_t s, size_t u_lo, size_t u_hi,      \
+            const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);  \
+  void twin(size_t nc, size_t nj, size_t steps, size_t s, size_t u_lo, size_t u_hi,      \
+            const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 

@@ -4,7 +4,8 @@
  * NaN and accumulating; conv_wgrad over lengths around the vector width
  * and batches of 1 and 3; conv_pack over depths around the block of 16;
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
- * images, reading dy beside another block of filters; its pack of dy over
+ * images, reading dy beside another block of filters, with and without
+ * the bias gradient (exact: plain adds in the twin's order); its pack of dy over
  * filter counts and positions around the transpose blocks; conv_dgrad_cv
  * over every segment width, filter width 1..5 and partial channel blocks,
  * leaving C untouched beside its result.
@@ -131,8 +132,14 @@ static void test_wgrad_kv(cnn_isa isa, cnn_f32_conv_wgrad_kv_ukernel_fn kernel,
           for (size_t q = 0; q < nrow; q++) rows[q] = test_rng_int(rng, 0, 2000);
           for (int accumulate = 0; accumulate <= 1; accumulate++) {
             for (int i = 0; i < C_LEN; i++) c[i] = ref[i] = accumulate ? (float)(i % 5) : NAN;
-            kernel(&g, dy + lanes, x, rows, nrow, ns, c, accumulate);
-            twin(&g, dy + lanes, x, rows, nrow, ns, ref, accumulate);
+            /* The bias gradient on every other tile shape; its sums are
+             * plain adds in the same order, so it must match exactly. */
+            const int with_bias = (nrow + ns) % 2 == 0;
+            float bias[32], bias_ref[32];
+            for (int i = 0; i < 32; i++) bias[i] = bias_ref[i] = accumulate ? (float)i : NAN;
+            kernel(&g, dy + lanes, x, rows, nrow, ns, c, with_bias ? bias : NULL, accumulate);
+            twin(&g, dy + lanes, x, rows, nrow, ns, ref, with_bias ? bias_ref : NULL, accumulate);
+            if (with_bias) test_equal("bias gradient", bias, bias_ref, (size_t)lanes);
             for (size_t q = 0; q < nrow; q++)
               for (size_t t = 0; t < ns; t++)
                 for (int i = 0; i < lanes; i++) {
@@ -197,8 +204,13 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
           for (size_t t = 0; t < steps; t++) rows[t] = test_rng_int(rng, 0, 4000);
           /* Beside the nc x nj result, C must stay NaN. */
           for (int i = 0; i < 32 * LDC; i++) c[i] = ref[i] = NAN;
-          kernel(nc, nj, steps, taps, a, x, rows, c, LDC);
-          twin(nc, nj, steps, taps, a, x, rows, ref, LDC);
+          /* A window of real source values, zeros around it. */
+          const size_t u_lo = ci, u_hi = nj + taps - 1 > si ? nj + taps - 1 - si : 0;
+          for (size_t t = 0; t < steps; t++)
+            for (size_t u = 0; u < nj + taps + 1; u++)
+              x[rows[t] + u] = u < u_lo || u >= u_hi ? 0.0f : x[rows[t] + u];
+          kernel(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, c, LDC);
+          twin(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, ref, LDC);
           for (size_t ch = 0; ch < (size_t)lanes; ch++)
             for (size_t j = 0; j < LDC; j++) {
               double sum = 0;

@@ -17,15 +17,15 @@ typedef __m256 wk_vec;
 void cnn_f32_conv_wgrad_kv_ukernel_8x12__avx2(const struct cnn_conv_wgrad_kv_geometry *g,
                                               const float *dy, const float *x,
                                               const int32_t *rows, size_t nrow, size_t ns,
-                                              float *c, int accumulate) {
-  wgrad_kv(1, 12, g, dy, x, rows, nrow, ns, c, accumulate);
+                                              float *c, float *bias, int accumulate) {
+  wgrad_kv(1, 12, g, dy, x, rows, nrow, ns, c, bias, accumulate);
 }
 
 void cnn_f32_conv_wgrad_kv_ukernel_16x6__avx2(const struct cnn_conv_wgrad_kv_geometry *g,
                                               const float *dy, const float *x,
                                               const int32_t *rows, size_t nrow, size_t ns,
-                                              float *c, int accumulate) {
-  wgrad_kv(2, 6, g, dy, x, rows, nrow, ns, c, accumulate);
+                                              float *c, float *bias, int accumulate) {
+  wgrad_kv(2, 6, g, dy, x, rows, nrow, ns, c, bias, accumulate);
 }
 
 /* out[j] = lane j of every r[i] (an 8 x 8 transpose). */

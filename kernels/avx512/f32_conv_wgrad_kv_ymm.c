@@ -17,6 +17,6 @@ typedef __m256 wk_vec;
 void cnn_f32_conv_wgrad_kv_ukernel_8x25__avx512(const struct cnn_conv_wgrad_kv_geometry *g,
                                                 const float *dy, const float *x,
                                                 const int32_t *rows, size_t nrow, size_t ns,
-                                                float *c, int accumulate) {
-  wgrad_kv(1, 25, g, dy, x, rows, nrow, ns, c, accumulate);
+                                                float *c, float *bias, int accumulate) {
+  wgrad_kv(1, 25, g, dy, x, rows, nrow, ns, c, bias, accumulate);
 }

@@ -13,7 +13,7 @@ typedef float32x4_t dc_vec;
 #include "kernels/f32_conv_dgrad_cv_simd.h"
 
 void cnn_f32_conv_dgrad_cv_ukernel_8x10__neon(size_t nc, size_t nj, size_t steps, size_t s,
-                                              const float *a, const float *x,
+                                              size_t u_lo, size_t u_hi, const float *a, const float *x,
                                               const int32_t *rows, float *c, size_t ldc) {
-  dgrad_cv(2, 10, nc, nj, steps, s, a, x, rows, c, ldc);
+  dgrad_cv(2, 10, nc, nj, steps, s, u_lo, u_hi, a, x, rows, c, ldc);
 }

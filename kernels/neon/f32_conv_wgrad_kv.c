@@ -17,15 +17,15 @@ typedef float32x4_t wk_vec;
 void cnn_f32_conv_wgrad_kv_ukernel_8x12__neon(const struct cnn_conv_wgrad_kv_geometry *g,
                                               const float *dy, const float *x,
                                               const int32_t *rows, size_t nrow, size_t ns,
-                                              float *c, int accumulate) {
-  wgrad_kv(2, 12, g, dy, x, rows, nrow, ns, c, accumulate);
+                                              float *c, float *bias, int accumulate) {
+  wgrad_kv(2, 12, g, dy, x, rows, nrow, ns, c, bias, accumulate);
 }
 
 void cnn_f32_conv_wgrad_kv_ukernel_16x6__neon(const struct cnn_conv_wgrad_kv_geometry *g,
                                               const float *dy, const float *x,
                                               const int32_t *rows, size_t nrow, size_t ns,
-                                              float *c, int accumulate) {
-  wgrad_kv(4, 6, g, dy, x, rows, nrow, ns, c, accumulate);
+                                              float *c, float *bias, int accumulate) {
+  wgrad_kv(4, 6, g, dy, x, rows, nrow, ns, c, bias, accumulate);
 }
 
 void cnn_f32_conv_wgrad_kv_pack__neon(size_t k, size_t positions, const float *src,

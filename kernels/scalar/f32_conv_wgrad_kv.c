@@ -10,7 +10,7 @@
 static void wgrad_kv_tile(size_t lanes, size_t max_taps,
                           const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,
                           const float *x, const int32_t *rows, size_t nrow, size_t ns,
-                          float *c, int accumulate) {
+                          float *c, float *bias, int accumulate) {
   assert(nrow >= 1 && nrow <= CNN_WGRAD_KV_MAX_ROWS && ns >= 1 &&
          ns <= CNN_WGRAD_KV_MAX_NS && nrow * ns <= max_taps);
   (void)max_taps;
@@ -26,13 +26,19 @@ static void wgrad_kv_tile(size_t lanes, size_t max_taps,
         float *cp = c + q * g->c_row + s * g->c_tap + i;
         *cp = accumulate ? *cp + sum : sum;
       }
+  for (size_t i = 0; bias && i < lanes; i++) {
+    float sum = 0.0f;
+    for (size_t b = 0; b < g->batch; b++)
+      for (size_t o = 0; o < g->oh * g->ow; o++) sum += dy[b * g->dy_batch + o * g->ld_pos + i];
+    bias[i] = accumulate ? bias[i] + sum : sum;
+  }
 }
 
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)      \
   void twin(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,           \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
-            int accumulate) {                                                      \
-    wgrad_kv_tile(lanes, max_taps, g, dy, x, rows, nrow, ns, c, accumulate);       \
+            float *bias, int accumulate) {                                         \
+    wgrad_kv_tile(lanes, max_taps, g, dy, x, rows, nrow, ns, c, bias, accumulate); \
   }
 #include "kernels/f32_conv_wgrad_kv.inc"
 #undef CNN_F32_CONV_WGRAD_KV_UKERNEL

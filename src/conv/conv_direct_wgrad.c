@@ -121,7 +121,8 @@ static const float *image_dyq(const struct wgrad_job *job, int i, size_t count,
 }
 
 /* kv engine: units [first, last) of (filter block, row tile, chunk), from
- * `count` images, into out ([kd][k_pad]). */
+ * `count` images, into out ([kd][k_pad], then the bias gradient's k_pad:
+ * the first tile of each filter block sums dy on the way). */
 static void run_kv(const struct wgrad_job *job, const float *planes, const float *dyq,
                    size_t count, size_t first, size_t last, float *out, int accumulate) {
   const struct cnn_conv_problem *p = job->p;
@@ -137,8 +138,9 @@ static void run_kv(const struct wgrad_job *job, const float *planes, const float
     const size_t j1 = (rt + 1) * kv->row_count / kv->row_tiles;
     const size_t s0 = ch * (size_t)p->s / kv->chunks, s1 = (ch + 1) * (size_t)p->s / kv->chunks;
     const size_t lane0 = kb * (size_t)kv->v->lanes;
+    float *bias = rt == 0 && ch == 0 ? out + job->kd_pad * job->k_pad + lane0 : NULL;
     kv->v->fn(&g, dyq + lane0, planes, kv->rows + ch * kv->row_count + j0, j1 - j0, s1 - s0,
-              out + (j0 * p->s + s0) * job->k_pad + lane0, accumulate);
+              out + (j0 * p->s + s0) * job->k_pad + lane0, bias, accumulate);
   }
 }
 
@@ -328,7 +330,8 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     if (job.group > MAX_GROUP) job.group = MAX_GROUP;
   }
 
-  const size_t grid = job.k_pad * job.kd_pad;
+  /* The partial gradients; the kv engine's end with the bias gradient. */
+  const size_t grid = job.k_pad * job.kd_pad + (job.engine == ENGINE_KV ? job.k_pad : 0);
   /* The units threads split when they share an image. */
   size_t units;
   if (job.engine == ENGINE_GEMM)
@@ -410,6 +413,14 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
           for (int t = 1; t < threads_now; t++) sum += threads[t].partial[at];
           dw[kk * kd + c] = sum;
         }
+      if (dbias && job.engine == ENGINE_KV)
+        CNN_OMP(for schedule(static))
+        for (int kk = 0; kk < p->k; kk++) {
+          const size_t at = job.kd_pad * job.k_pad + kk;
+          float sum = threads[0].partial[at];
+          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[at];
+          dbias[kk] = sum;
+        }
     }
   } else {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
@@ -429,7 +440,9 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     for (int kk = 0; kk < p->k; kk++)
       for (size_t c = 0; c < kd; c++)
         dw[kk * kd + c] = shared_out[kk * job.out_filter + c * job.out_tap];
+    if (dbias && job.engine == ENGINE_KV)
+      memcpy(dbias, shared_out + job.kd_pad * job.k_pad, sizeof(float) * p->k);
   }
-  if (dbias) bias_gradient(p, dy, dbias, team);
+  if (dbias && job.engine != ENGINE_KV) bias_gradient(p, dy, dbias, team);
   return CNN_STATUS_OK;
 }

@@ -44,6 +44,7 @@ static void run_rows(const struct cv_job *job, const float *planes, int first, i
   const size_t lanes = (size_t)job->v->lanes, jmax = (size_t)job->v->jmax;
   const size_t plane = (size_t)p->h * p->w, step_floats = (size_t)p->s * lanes;
   const int top = job->planes.origin_y;
+  const size_t left = (size_t)job->planes.origin_x;
   for (int iy = first; iy < last; iy++) {
     /* Filter rows r' read plane row iy + r': real dy rows only. */
     const int r_lo = top - iy > 0 ? top - iy : 0;
@@ -55,8 +56,11 @@ static void run_rows(const struct cv_job *job, const float *planes, int first, i
       const float *a = job->a + ((cb * p->r + r_lo) * p->k) * step_floats;
       for (size_t ix = 0; ix < (size_t)p->w; ix += jmax) {
         const size_t nj = (size_t)p->w - ix < jmax ? (size_t)p->w - ix : jmax;
-        job->v->fn(nc, nj, steps, (size_t)p->s, a, x + ix, job->rows + (size_t)r_lo * p->k,
-                   dx + c0 * plane + (size_t)iy * p->w + ix, plane);
+        /* The real dy columns, as offsets from ix. */
+        const size_t u_lo = ix < left ? left - ix : 0, u_hi = left + p->ow - ix;
+        job->v->fn(nc, nj, steps, (size_t)p->s, u_lo, u_hi, a, x + ix,
+                   job->rows + (size_t)r_lo * p->k, dx + c0 * plane + (size_t)iy * p->w + ix,
+                   plane);
       }
     }
   }
