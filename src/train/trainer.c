@@ -139,6 +139,7 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        (double)loss, (unsigned long long)tr->epoch + 1, s + 1, steps,
                        (unsigned long long)tr->step + 1);
     /* Checked before the step, so the weights stay the last finite ones. */
+    if (profile) mark = cnn_seconds();
     int bad = nonfinite_gradient(net);
     if (bad >= 0)
       return cnn_error(CNN_STATUS_NUMERIC_ERROR,
@@ -146,7 +147,6 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        "(step %llu overall); try a lower learning rate",
                        net->param_names[bad], (unsigned long long)tr->epoch + 1, s + 1,
                        steps, (unsigned long long)tr->step + 1);
-    if (profile) mark = cnn_seconds();
     cnn_optimizer_step(tr->opt, net, tr->ctx, lr, ++tr->step);
     if (profile) lap(&mark, &profile->update_s);
     loss_sum += (double)loss * n;
