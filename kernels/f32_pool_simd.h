@@ -15,6 +15,7 @@
  *   pool_argmax_step(v, tap, &acc, &best)
  *                              where v > acc: acc = v and best = tap
  *   pool_pick(best, tap, v)    best == tap ? v : +0, lane by lane
+ *   pool_positive_one(v)       v > 0 ? 1 : +0, lane by lane (NaN gives +0)
  *   pool_store_pairs(p, a, b, count)
  *                              p[2i] = a[i], p[2i+1] = b[i], the first count
  *                              floats of that (writes nothing else)
@@ -100,8 +101,36 @@ static inline pool_vec pool_window_max(const struct cnn_pool_problem *p, const f
   return acc;
 }
 
+/* 2x2 windows at stride 2 without padding (the pooling of every MNIST
+ * model): each output row reads two whole input rows and every column is a
+ * vector lane, so these loops need none of the general ones' clipping. */
+static inline int pool_is_2x2(const struct cnn_pool_problem *p) {
+  return p->window_h == 2 && p->window_w == 2 && p->stride_h == 2 && p->stride_w == 2 &&
+         p->pad_h == 0 && p->pad_w == 0;
+}
+
+static inline void pool_max_fwd_2x2(const struct cnn_pool_problem *p, const float *x,
+                                    float *y) {
+  for (int oy = 0; oy < p->oh; oy++) {
+    const float *top = x + (size_t)2 * oy * p->w, *bottom = top + p->w;
+    float *out = y + (size_t)oy * p->ow;
+    for (int ox0 = 0; ox0 < p->ow; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, p->ow - ox0);
+      pool_vec even, odd, acc;
+      pool_load_pairs(top + 2 * ox0, n, &even, &odd);
+      acc = pool_max_first(odd, even);
+      pool_load_pairs(bottom + 2 * ox0, n, &even, &odd);
+      pool_store(out + ox0, pool_max_first(odd, pool_max_first(even, acc)), n);
+    }
+  }
+}
+
 static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const float *x,
                                      float *y) {
+  if (pool_is_2x2(p)) {
+    pool_max_fwd_2x2(p, x, y);
+    return;
+  }
   int lo, hi;
   pool_vector_columns(p, &lo, &hi);
   for (int oy = 0; oy < p->oh; oy++) {
@@ -118,9 +147,11 @@ static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const flo
 
 /* The first maximum of the windows of columns ox0.. (n lanes) of output row
  * `rows`, as offsets from each window's first real row and column:
- * (row - first) * w + column, exact in a float (the caller checks). */
+ * (row - first) * w + column, exact in a float (the caller checks); *top
+ * receives the maximum itself, the bits of x there. */
 static inline pool_vec pool_argmax_offsets(const struct cnn_pool_problem *p, const float *x,
-                                           struct pool_rows rows, int ox0, int n) {
+                                           struct pool_rows rows, int ox0, int n,
+                                           pool_vec *top) {
   pool_vec best = pool_splat(0.0f), acc;
   if (pool_pairs(p)) {
     pool_vec even, odd;
@@ -132,6 +163,7 @@ static inline pool_vec pool_argmax_offsets(const struct cnn_pool_problem *p, con
       pool_argmax_step(even, (float)row, &acc, &best);
       pool_argmax_step(odd, (float)(row + 1), &acc, &best);
     }
+    *top = acc;
     return best;
   }
   acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
@@ -139,22 +171,80 @@ static inline pool_vec pool_argmax_offsets(const struct cnn_pool_problem *p, con
     for (int s = iy == rows.first; s < p->window_w; s++)
       pool_argmax_step(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n),
                        (float)((iy - rows.first) * p->w + s), &acc, &best);
+  *top = acc;
   return best;
+}
+
+/* Zeroes the pixels of dx that the stores of pool_simd_max_bwd leave
+ * alone. Disjoint windows in vector columns only, without padding and
+ * without gaps between windows (stride == window), store every pixel they
+ * cover, so only the rows below the last window and the columns right of
+ * it remain; in any other case the whole plane is zeroed first. */
+static inline void pool_zero_uncovered(const struct cnn_pool_problem *p, int stores_all,
+                                       float *dx) {
+  if (!stores_all) {
+    memset(dx, 0, sizeof(float) * (size_t)p->h * p->w);
+    return;
+  }
+  const int rows = p->oh * p->stride_h, cols = (p->ow - 1) * p->stride_w + p->window_w;
+  if (cols < p->w)
+    for (int iy = 0; iy < rows; iy++)
+      memset(dx + (size_t)iy * p->w + cols, 0, sizeof(float) * (size_t)(p->w - cols));
+  memset(dx + (size_t)rows * p->w, 0, sizeof(float) * (size_t)(p->h - rows) * p->w);
 }
 
 /* Windows that never share a pixel (stride >= window on both axes) give
  * each pixel at most one gradient: the kernel writes dy (as 0 + dy, like
  * the scalar add) or 0 straight into each window's pixels, stride 2 by
  * interleaving its two window columns. Otherwise dy is added at each first
- * maximum lane by lane, in column order. */
+ * maximum lane by lane, in column order. The ReLU gradient (relu_grad)
+ * multiplies the written dy where the vector stores write every dx pixel
+ * of a window, and is a last pass over the plane otherwise. */
+/* The windows' pixels are taps 0 to 3 in the scalar fold's order; dy (as
+ * 0 + dy) goes to the first maximum's, times its ReLU gradient with
+ * relu_grad, +0 to the others. */
+static inline void pool_max_bwd_2x2(const struct cnn_pool_problem *p, const float *x,
+                                    const float *dy, float *dx) {
+  const pool_vec zero = pool_splat(0.0f);
+  for (int oy = 0; oy < p->oh; oy++) {
+    const size_t row = (size_t)2 * oy * p->w;
+    const float *grad = dy + (size_t)oy * p->ow;
+    for (int ox0 = 0; ox0 < p->ow; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, p->ow - ox0);
+      pool_vec acc, tap1, tap2, tap3, best = zero;
+      pool_load_pairs(x + row + 2 * ox0, n, &acc, &tap1);
+      pool_load_pairs(x + row + p->w + 2 * ox0, n, &tap2, &tap3);
+      pool_argmax_step(tap1, 1.0f, &acc, &best);
+      pool_argmax_step(tap2, 2.0f, &acc, &best);
+      pool_argmax_step(tap3, 3.0f, &acc, &best);
+      pool_vec share = pool_add(pool_load(grad + ox0, n), zero);
+      if (p->relu_grad) share = pool_mul(share, pool_positive_one(acc));
+      pool_store_pairs(dx + row + 2 * ox0, pool_pick(best, 0.0f, share),
+                       pool_pick(best, 1.0f, share), 2 * n);
+      pool_store_pairs(dx + row + p->w + 2 * ox0, pool_pick(best, 2.0f, share),
+                       pool_pick(best, 3.0f, share), 2 * n);
+    }
+  }
+  pool_zero_uncovered(p, 1, dx);
+}
+
 static inline void pool_simd_max_bwd(const struct cnn_pool_problem *p, const float *x,
                                      const float *dy, float *dx) {
+  if (pool_is_2x2(p)) {
+    pool_max_bwd_2x2(p, x, dy, dx);
+    return;
+  }
   int lo, hi;
   pool_vector_columns(p, &lo, &hi);
   if ((size_t)p->window_h * p->w >= ((size_t)1 << 24)) lo = hi = p->ow;
   const int disjoint = p->stride_h >= p->window_h && p->stride_w >= p->window_w;
+  const int vector_only = disjoint && lo == 0 && hi == p->ow;
+  const int relu_in_stores = p->relu_grad && vector_only;
   const pool_vec zero = pool_splat(0.0f);
-  memset(dx, 0, sizeof(float) * (size_t)p->h * p->w);
+  pool_zero_uncovered(p,
+                      vector_only && p->pad_h == 0 && p->pad_w == 0 &&
+                          p->stride_h == p->window_h && p->stride_w == p->window_w,
+                      dx);
   for (int oy = 0; oy < p->oh; oy++) {
     const struct pool_rows rows = pool_rows_of(p, oy);
     const float *grad = dy + (size_t)oy * p->ow;
@@ -162,9 +252,11 @@ static inline void pool_simd_max_bwd(const struct cnn_pool_problem *p, const flo
     for (int ox = 0; ox < lo; ox++) dx[cnn_f32_pool_argmax__scalar(p, x, oy, ox)] += grad[ox];
     for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
       const int n = pool_min(POOL_LANES, hi - ox0);
-      const pool_vec best = pool_argmax_offsets(p, x, rows, ox0, n);
+      pool_vec top;
+      const pool_vec best = pool_argmax_offsets(p, x, rows, ox0, n, &top);
       if (disjoint) {
-        const pool_vec share = pool_add(pool_load(grad + ox0, n), zero);
+        pool_vec share = pool_add(pool_load(grad + ox0, n), zero);
+        if (relu_in_stores) share = pool_mul(share, pool_positive_one(top));
         for (int iy = rows.first; iy < rows.end; iy++) {
           const int row = (iy - rows.first) * p->w;
           float *at = window_dx + row + ox0 * p->stride_w;
@@ -188,6 +280,7 @@ static inline void pool_simd_max_bwd(const struct cnn_pool_problem *p, const flo
     }
     for (int ox = hi; ox < p->ow; ox++) dx[cnn_f32_pool_argmax__scalar(p, x, oy, ox)] += grad[ox];
   }
+  if (p->relu_grad && !relu_in_stores) cnn_f32_pool_relu_grad__scalar((size_t)p->h * p->w, x, dx);
 }
 
 static inline void pool_simd_avg_fwd(const struct cnn_pool_problem *p, const float *x,

@@ -126,13 +126,18 @@ void cnn_f32_conv_bwd_weights_ref(const struct cnn_conv_problem *p, const float 
  *   avg: y = sum of the window's real pixels / (window_h * window_w)
  *        (padding counts as zeros); backward spreads dy / (window_h*window_w)
  *        over the real pixels.
- * Backward kernels overwrite dx. */
+ * Backward kernels overwrite dx.
+ * relu_grad (max backward only): x is the output of a ReLU, and dx is the
+ * gradient of that ReLU's input: the max backward result times
+ * (x > 0 ? 1 : 0) pixel by pixel, the product of the ReLU backward kernel,
+ * so the two passes fused give the bits of the two apart. */
 struct cnn_pool_problem {
   int h, w;               /* input plane */
   int window_h, window_w;
   int stride_h, stride_w;
   int pad_h, pad_w;
   int oh, ow;             /* output plane */
+  int relu_grad;
 };
 
 typedef void (*cnn_f32_pool_fwd_ukernel_fn)(const struct cnn_pool_problem *p,
@@ -232,9 +237,66 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const fl
 typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *x,
                                              const int32_t *rows, float *dst);
 
+/* conv_wgrad_kv: the weight gradient with LANES filters in the vector
+ * lanes, for one tile of filter taps: nrow rows of the source (offsets
+ * rows[q]) and ns consecutive taps s along each. dy is channels-last (the
+ * filters of one position consecutive), so no horizontal sum is needed and
+ * only real output positions are visited:
+ *   C[q*c_row + s*c_tap + i] = (accumulate ? C[...] : 0)
+ *     + sum_{b<batch} sum_{oy<oh} sum_{ox<ow}
+ *           dy[b*dy_batch + (oy*ow + ox)*ld_pos + i]
+ *         * x[b*x_batch + rows[q] + oy*x_row + ox*x_step + s]
+ * for i < LANES, q < nrow, s < ns, with 1 <= nrow <= CNN_WGRAD_KV_MAX_ROWS,
+ * 1 <= ns <= CNN_WGRAD_KV_MAX_NS and nrow*ns <= the row's max_taps (the
+ * tile the registers hold). batch, oh, ow >= 1. C needs no alignment.
+ * bias: NULL, or the bias gradient of the same filters on the way (dy
+ * summed in each lane, in the same order):
+ *   bias[i] = (accumulate ? bias[i] : 0) + sum_{b,oy,ox} dy[...].  */
+enum { CNN_WGRAD_KV_MAX_ROWS = 5, CNN_WGRAD_KV_MAX_NS = 5 };
+struct cnn_conv_wgrad_kv_geometry {
+  size_t batch, oh, ow;
+  size_t ld_pos, dy_batch;       /* dy: per position, per image */
+  size_t x_batch, x_row, x_step; /* x: per image, per output row and column */
+  size_t c_row, c_tap;           /* C: per tile row q, per tap s */
+};
+typedef void (*cnn_f32_conv_wgrad_kv_ukernel_fn)(const struct cnn_conv_wgrad_kv_geometry *g,
+                                                 const float *dy, const float *x,
+                                                 const int32_t *rows, size_t nrow, size_t ns,
+                                                 float *c, float *bias, int accumulate);
+/* conv_wgrad_kv_pack: dy of one image, channel-major, into the
+ * channels-last layout above:
+ *   dst[o*ld_pos + i] = i < k ? src[i*plane + o] : 0   for o < positions, i < ld_pos,
+ * ld_pos a multiple of 8. Every pack gives the scalar one's bits. */
+typedef void (*cnn_f32_conv_wgrad_kv_pack_fn)(size_t k, size_t positions, const float *src,
+                                              size_t plane, size_t ld_pos, float *dst);
+void cnn_f32_conv_wgrad_kv_pack__scalar(size_t k, size_t positions, const float *src,
+                                        size_t plane, size_t ld_pos, float *dst);
+
+/* The most conv_wgrad_kv kernels one ISA registers. */
+#define CNN_CONV_WGRAD_KV_VARIANTS 4
+
+/* conv_dgrad_cv: backward-data of a stride-1 convolution with LANES input
+ * channels in the vector lanes, for nj consecutive dx positions of one row
+ * (a correlation of the zero-padded dy with the flipped filters):
+ *   C[c*ldc + j] = sum_{t<steps} sum_{s<S} a[(t*S + s)*LANES + c] * x[rows[t] + j + s]
+ * for c < nc <= LANES and j < nj <= JMAX; 1 <= S <= CNN_DGRAD_CV_MAX_S,
+ * steps >= 1. C is overwritten (never read). Each x value is broadcast once
+ * and multiplies the S filter vectors of its taps. x[rows[t] + u] must be
+ * zero for u outside [u_lo, u_hi) (the padding left and right of dy):
+ * kernels skip those values. Kernels compute nj rounded up to even, so they
+ * may read x up to rows[t] + nj + S - 1. */
+enum { CNN_DGRAD_CV_MAX_S = 5 };
+typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t steps, size_t s,
+                                                 size_t u_lo, size_t u_hi,
+                                                 const float *a, const float *x,
+                                                 const int32_t *rows, float *c, size_t ldc);
+/* The most conv_dgrad_cv kernels one ISA registers. */
+#define CNN_CONV_DGRAD_CV_VARIANTS 4
+
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
- * kernels/f32_conv_wgrad.inc and kernels/f32_conv_pack.inc. */
+ * kernels/f32_conv_wgrad.inc, kernels/f32_conv_pack.inc,
+ * kernels/f32_conv_wgrad_kv.inc and kernels/f32_conv_dgrad_cv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -263,6 +325,24 @@ typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *
   void twin(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst);
 #include "kernels/f32_conv_pack.inc"
 #undef CNN_F32_CONV_PACK_UKERNEL
+#define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)  \
+  void name(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
+            const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
+            float *bias, int accumulate);                                      \
+  void twin(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
+            const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
+            float *bias, int accumulate);                                      \
+  void pack(size_t k, size_t positions, const float *src, size_t plane, size_t ld_pos, \
+            float *dst);
+#include "kernels/f32_conv_wgrad_kv.inc"
+#undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+#define CNN_F32_CONV_DGRAD_CV_UKERNEL(isa, name, twin, lanes, jmax)                  \
+  void name(size_t nc, size_t nj, size_t steps, size_t s, size_t u_lo, size_t u_hi,      \
+            const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);  \
+  void twin(size_t nc, size_t nj, size_t steps, size_t s, size_t u_lo, size_t u_hi,      \
+            const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);
+#include "kernels/f32_conv_dgrad_cv.inc"
+#undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 
 /* --------------------------------------------------------------- ReLU ---
  * Over n contiguous values (any n >= 0, no alignment):
@@ -332,6 +412,22 @@ struct cnn_kernels {
   } conv_wgrad[CNN_CONV_WGRAD_VARIANTS];
   int conv_wgrad_count;
   cnn_f32_conv_pack_ukernel_fn conv_pack;
+  /* Filter-vector weight-gradient kernels (lanes ascending), and the pack
+   * of dy they read. */
+  struct cnn_conv_wgrad_kv_variant {
+    int lanes, max_taps;
+    cnn_f32_conv_wgrad_kv_ukernel_fn fn;
+    const char *name;
+  } conv_wgrad_kv[CNN_CONV_WGRAD_KV_VARIANTS];
+  int conv_wgrad_kv_count;
+  cnn_f32_conv_wgrad_kv_pack_fn conv_wgrad_kv_pack;
+  /* Channel-vector backward-data kernels (lanes ascending). */
+  struct cnn_conv_dgrad_cv_variant {
+    int lanes, jmax;
+    cnn_f32_conv_dgrad_cv_ukernel_fn fn;
+    const char *name;
+  } conv_dgrad_cv[CNN_CONV_DGRAD_CV_VARIANTS];
+  int conv_dgrad_cv_count;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

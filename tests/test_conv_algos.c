@@ -30,6 +30,12 @@ static const struct shape shapes[] = {
     {2, 3, 5, 5, 3, 5, 5, 1, 1, 0, 0},      /* a 1x1 output */
     {1, 2, 3, 4, 70, 2, 2, 1, 1, 1, 1},     /* many filters, even filter */
     {2, 1, 12, 10, 10, 5, 5, 1, 1, 1, 1},   /* a 5x5 weight-gradient tile fits best */
+    {3, 2, 9, 13, 16, 3, 7, 1, 1, 1, 3},    /* 7 wide: filter rows in two chunks */
+    {2, 1, 10, 10, 30, 5, 5, 1, 1, 0, 0},   /* 30 filters in 32 lanes */
+    {2, 6, 14, 13, 16, 5, 5, 1, 1, 0, 0},   /* channels in vector lanes (dx) */
+    {1, 12, 9, 19, 5, 3, 3, 1, 1, 1, 1},    /* dx rows wider than a segment */
+    {2, 32, 6, 7, 4, 3, 5, 1, 1, 2, 1},     /* 32 channels, padding R-1 */
+    {3, 7, 8, 8, 3, 5, 5, 1, 1, 2, 2},      /* 7 channels in 8 lanes, padded */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {

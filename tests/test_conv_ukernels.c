@@ -3,9 +3,15 @@
  * widths 1..NR and step counts 1 to 300, overwriting a C pre-filled with
  * NaN and accumulating; conv_direct_k likewise over channel counts and
  * position counts; conv_wgrad over lengths around the vector width
- * and batches of 1 and 3; conv_pack over depths around the block of 16.
+ * and batches of 1 and 3; conv_pack over depths around the block of 16;
+ * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
+ * images, reading dy beside another block of filters, with and without
+ * the bias gradient (exact: plain adds in the twin's order); its pack of dy over
+ * filter counts and positions around the transpose blocks; conv_dgrad_cv
+ * over every segment width, filter width 1..5 and partial channel blocks,
+ * leaving C untouched beside its result.
  * Tolerance: 1e-5 relative to the sum of |products| (the SIMD kernels fuse
- * multiply-adds and sum in lanes); pack must copy exactly. ISAs this CPU
+ * multiply-adds and sum in lanes); the packs must copy exactly. ISAs this CPU
  * cannot run are reported as skipped. */
 #include <math.h>
 #include <stdlib.h>
@@ -154,6 +160,130 @@ static void test_wgrad(cnn_isa isa, cnn_f32_conv_wgrad_ukernel_fn kernel,
   free(x), free(dy);
 }
 
+static void test_wgrad_kv(cnn_isa isa, cnn_f32_conv_wgrad_kv_ukernel_fn kernel,
+                          cnn_f32_conv_wgrad_kv_ukernel_fn twin, int lanes, int max_taps,
+                          const char *name, test_rng *rng) {
+  enum { C_ROW = 8 * 64, C_LEN = 5 * C_ROW };
+  float *x = malloc(sizeof(float) * X_LEN), *dy = malloc(sizeof(float) * X_LEN);
+  float *c = malloc(sizeof(float) * C_LEN), *ref = malloc(sizeof(float) * C_LEN);
+  float *scale = malloc(sizeof(float) * C_LEN);
+  test_fill_uniform(rng, x, X_LEN, -1, 1);
+  test_fill_uniform(rng, dy, X_LEN, -1, 1);
+  static const size_t sizes[][3] = {{1, 1, 1}, {1, 3, 7}, {3, 5, 4}, {2, 10, 10}};
+  for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
+    for (size_t step = 1; step <= 2; step++)
+      for (size_t nrow = 1; nrow <= CNN_WGRAD_KV_MAX_ROWS; nrow++)
+        for (size_t ns = 1; ns <= CNN_WGRAD_KV_MAX_NS && nrow * ns <= (size_t)max_taps; ns++) {
+          /* dy with a position stride wider than the lanes (another block of
+           * filters beside them); C with gaps between rows and taps. */
+          const struct cnn_conv_wgrad_kv_geometry g = {
+              .batch = sizes[si][0], .oh = sizes[si][1], .ow = sizes[si][2],
+              .ld_pos = (size_t)lanes * 2, .dy_batch = 2 * (size_t)lanes * 100,
+              .x_batch = 3000, .x_row = 40, .x_step = step, .c_row = C_ROW, .c_tap = 64};
+          int32_t rows[CNN_WGRAD_KV_MAX_ROWS];
+          for (size_t q = 0; q < nrow; q++) rows[q] = test_rng_int(rng, 0, 2000);
+          for (int accumulate = 0; accumulate <= 1; accumulate++) {
+            for (int i = 0; i < C_LEN; i++) c[i] = ref[i] = accumulate ? (float)(i % 5) : NAN;
+            /* The bias gradient on every other tile shape; its sums are
+             * plain adds in the same order, so it must match exactly. */
+            const int with_bias = (nrow + ns) % 2 == 0;
+            float bias[32], bias_ref[32];
+            for (int i = 0; i < 32; i++) bias[i] = bias_ref[i] = accumulate ? (float)i : NAN;
+            kernel(&g, dy + lanes, x, rows, nrow, ns, c, with_bias ? bias : NULL, accumulate);
+            twin(&g, dy + lanes, x, rows, nrow, ns, ref, with_bias ? bias_ref : NULL, accumulate);
+            if (with_bias) test_equal("bias gradient", bias, bias_ref, (size_t)lanes);
+            for (size_t q = 0; q < nrow; q++)
+              for (size_t t = 0; t < ns; t++)
+                for (int i = 0; i < lanes; i++) {
+                  double sum = accumulate ? 5 : 0;
+                  for (size_t b = 0; b < g.batch; b++)
+                    for (size_t o = 0; o < g.oh * g.ow; o++)
+                      sum += fabs((double)dy[lanes + b * g.dy_batch + o * g.ld_pos + i] *
+                                  x[b * g.x_batch + rows[q] + o / g.ow * g.x_row +
+                                    o % g.ow * step + t]);
+                  scale[q * C_ROW + t * 64 + i] = (float)sum;
+                }
+            char what[160];
+            snprintf(what, sizeof what, "%s (%s) %zux%zux%zu step %zu tile %zux%zu acc %d",
+                     name, cnn_isa_name(isa), g.batch, g.oh, g.ow, step, nrow, ns, accumulate);
+            /* Rows of compare_rows: (q, t) pairs, each `lanes` wide. */
+            for (size_t q = 0; q < nrow; q++)
+              compare_rows(what, c + q * C_ROW, ref + q * C_ROW, scale + q * C_ROW, ns,
+                           (size_t)lanes, 64);
+          }
+        }
+  free(x), free(dy), free(c), free(ref), free(scale);
+}
+
+static void test_wgrad_kv_pack(cnn_isa isa, cnn_f32_conv_wgrad_kv_pack_fn pack,
+                               const char *name, test_rng *rng) {
+  float *src = malloc(sizeof(float) * X_LEN);
+  float *got = malloc(sizeof(float) * 40 * 300), *want = malloc(sizeof(float) * 40 * 300);
+  test_fill_uniform(rng, src, X_LEN, -1, 1);
+  static const size_t cases[][3] = {{1, 1, 8}, {6, 100, 8}, {16, 9, 16}, {30, 67, 32},
+                                    {13, 300, 40}};
+  for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+    const size_t k = cases[ci][0], positions = cases[ci][1], ld_pos = cases[ci][2];
+    for (size_t i = 0; i < 40 * 300; i++) got[i] = want[i] = NAN;
+    pack(k, positions, src, 301, ld_pos, got);
+    cnn_f32_conv_wgrad_kv_pack__scalar(k, positions, src, 301, ld_pos, want);
+    char what[128];
+    snprintf(what, sizeof what, "%s (%s) k %zu positions %zu ld %zu", name,
+             cnn_isa_name(isa), k, positions, ld_pos);
+    test_equal(what, got, want, positions * ld_pos);
+  }
+  free(src), free(got), free(want);
+}
+
+static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
+                          cnn_f32_conv_dgrad_cv_ukernel_fn twin, int lanes, int jmax,
+                          const char *name, test_rng *rng) {
+  enum { LDC = 24, STEPS_MAX = 17 };
+  float *x = malloc(sizeof(float) * X_LEN);
+  float *a = malloc(sizeof(float) * STEPS_MAX * CNN_DGRAD_CV_MAX_S * 32);
+  float *c = malloc(sizeof(float) * 32 * LDC), *ref = malloc(sizeof(float) * 32 * LDC);
+  float *scale = malloc(sizeof(float) * 32 * LDC);
+  int32_t rows[STEPS_MAX];
+  test_fill_uniform(rng, x, X_LEN, -1, 1);
+  test_fill_uniform(rng, a, STEPS_MAX * CNN_DGRAD_CV_MAX_S * 32, -1, 1);
+  static const size_t step_counts[] = {1, 3, STEPS_MAX};
+  const size_t ncs[] = {1, (size_t)lanes / 2 + 1, (size_t)lanes};
+  for (size_t si = 0; si < 3; si++)
+    for (size_t taps = 1; taps <= CNN_DGRAD_CV_MAX_S; taps++)
+      for (size_t nj = 1; nj <= (size_t)jmax; nj++)
+        for (size_t ci = 0; ci < 3; ci++) {
+          const size_t steps = step_counts[si], nc = ncs[ci];
+          for (size_t t = 0; t < steps; t++) rows[t] = test_rng_int(rng, 0, 4000);
+          /* Beside the nc x nj result, C must stay NaN. */
+          for (int i = 0; i < 32 * LDC; i++) c[i] = ref[i] = NAN;
+          /* A window of real source values, zeros around it. */
+          const size_t u_lo = ci, u_hi = nj + taps - 1 > si ? nj + taps - 1 - si : 0;
+          for (size_t t = 0; t < steps; t++)
+            for (size_t u = 0; u < nj + taps + 1; u++)
+              x[rows[t] + u] = u < u_lo || u >= u_hi ? 0.0f : x[rows[t] + u];
+          kernel(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, c, LDC);
+          twin(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, ref, LDC);
+          for (size_t ch = 0; ch < (size_t)lanes; ch++)
+            for (size_t j = 0; j < LDC; j++) {
+              double sum = 0;
+              for (size_t t = 0; ch < nc && j < nj && t < steps; t++)
+                for (size_t s = 0; s < taps; s++)
+                  sum += fabs((double)a[(t * taps + s) * lanes + ch] * x[rows[t] + j + s]);
+              scale[ch * LDC + j] = (float)sum;
+            }
+          char what[160];
+          snprintf(what, sizeof what, "%s (%s) nc %zu nj %zu steps %zu S %zu", name,
+                   cnn_isa_name(isa), nc, nj, steps, taps);
+          compare_rows(what, c, ref, scale, nc, nj, LDC);
+          int untouched = 1;
+          for (size_t ch = 0; ch < (size_t)lanes; ch++)
+            for (size_t j = 0; j < LDC; j++)
+              if ((ch >= nc || j >= nj) && !isnan(c[ch * LDC + j])) untouched = 0;
+          CHECK(untouched, "%s: wrote outside the nc x nj result", what);
+        }
+  free(x), free(a), free(c), free(ref), free(scale);
+}
+
 static void test_pack(cnn_isa isa, cnn_f32_conv_pack_ukernel_fn kernel,
                       cnn_f32_conv_pack_ukernel_fn twin, const char *name, test_rng *rng) {
   float *x = malloc(sizeof(float) * X_LEN);
@@ -192,6 +322,17 @@ int main(void) {
   if (runnable(isa)) test_wgrad(isa, name, twin, mr, nr, #name, &rng);
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
+#define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack) \
+  if (runnable(isa)) {                                                      \
+    test_wgrad_kv(isa, name, twin, lanes, max_taps, #name, &rng);           \
+    test_wgrad_kv_pack(isa, pack, #pack, &rng);                             \
+  }
+#include "kernels/f32_conv_wgrad_kv.inc"
+#undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+#define CNN_F32_CONV_DGRAD_CV_UKERNEL(isa, name, twin, lanes, jmax) \
+  if (runnable(isa)) test_dgrad_cv(isa, name, twin, lanes, jmax, #name, &rng);
+#include "kernels/f32_conv_dgrad_cv.inc"
+#undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 #define CNN_F32_CONV_PACK_UKERNEL(isa, name, twin) \
   if (runnable(isa)) test_pack(isa, name, twin, #name, &rng);
 #include "kernels/f32_conv_pack.inc"

@@ -6,6 +6,9 @@
  * the twin's order, so outputs must be bit-equal; inputs are full of ties
  * (small integers, +0 and -0) and carry some NaN, which must pick the same
  * window element as the twin does.
+ * Max backward also runs with relu_grad (the ReLU gradient fused in), and
+ * the scalar twin's result must then be bit-equal to the two passes apart:
+ * the max backward, then the ReLU backward kernel over x.
  * Each input plane ends at a page the process cannot read, and each output
  * plane at one it cannot write, so a kernel that touches a value past the
  * end crashes the test; a value it fails to write keeps a sentinel. */
@@ -106,6 +109,17 @@ static void check_case(const struct pool_case *c, const struct cnn_pool_problem 
   c->avg_bwd(p, x.data, dy.data, dst = output_tail(&got, capacity, in));
   compare(c, p, seed, "avg backward", dst, want, in);
 
+  struct cnn_pool_problem fused = *p;
+  fused.relu_grad = 1;
+  float *apart = calloc(capacity, sizeof(float));
+  cnn_f32_maxpool_bwd_ukernel__scalar(p, x.data, dy.data, apart);
+  cnn_f32_relu_bwd_ukernel__scalar(in, x.data, apart, apart);
+  cnn_f32_maxpool_bwd_ukernel__scalar(&fused, x.data, dy.data, want);
+  compare(c, p, seed, "scalar max backward with relu_grad vs apart", want, apart, in);
+  c->max_bwd(&fused, x.data, dy.data, dst = output_tail(&got, capacity, in));
+  compare(c, p, seed, "max backward with relu_grad", dst, want, in);
+  free(apart);
+
   free(want);
   guarded_free(&x);
   guarded_free(&dy);
@@ -118,7 +132,7 @@ static int problem(int h, int w, int window_h, int window_w, int stride_h, int s
   if (h + 2 * pad_h < window_h || w + 2 * pad_w < window_w) return 0;
   *p = (struct cnn_pool_problem){h, w, window_h, window_w, stride_h, stride_w, pad_h, pad_w,
                                  (h + 2 * pad_h - window_h) / stride_h + 1,
-                                 (w + 2 * pad_w - window_w) / stride_w + 1};
+                                 (w + 2 * pad_w - window_w) / stride_w + 1, 0};
   return 1;
 }
 

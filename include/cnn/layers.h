@@ -30,6 +30,12 @@ cnn_status cnn_conv2d_forward(cnn_context *ctx, const cnn_tensor *x,
                               const cnn_tensor *weight, const cnn_tensor *bias,
                               const cnn_conv2d_desc *desc, cnn_tensor *y);
 
+/* cnn_conv2d_forward then ReLU in one pass, y = max(0, conv + b): the
+ * bits of the two apart (cnn_activation_forward with CNN_ACT_RELU). */
+cnn_status cnn_conv2d_forward_relu(cnn_context *ctx, const cnn_tensor *x,
+                                   const cnn_tensor *weight, const cnn_tensor *bias,
+                                   const cnn_conv2d_desc *desc, cnn_tensor *y);
+
 cnn_status cnn_conv2d_backward(cnn_context *ctx, const cnn_tensor *x,
                                const cnn_tensor *weight, const cnn_tensor *dy,
                                const cnn_conv2d_desc *desc, cnn_tensor *dx,
@@ -54,6 +60,13 @@ cnn_status cnn_pool2d_forward(cnn_context *ctx, const cnn_tensor *x,
 cnn_status cnn_pool2d_backward(cnn_context *ctx, const cnn_tensor *x,
                                const cnn_tensor *dy, const cnn_pool2d_desc *desc,
                                cnn_tensor *dx);
+/* Max pooling backward through the ReLU before it, in one pass: x is that
+ * ReLU's output and dx receives the gradient of the ReLU's input, the bits
+ * of cnn_pool2d_backward followed by cnn_activation_backward(CNN_ACT_RELU)
+ * with y = x. desc->kind must be CNN_POOL_MAX. */
+cnn_status cnn_pool2d_backward_relu(cnn_context *ctx, const cnn_tensor *x,
+                                    const cnn_tensor *dy, const cnn_pool2d_desc *desc,
+                                    cnn_tensor *dx);
 
 /* ---- Flatten: [N,C,H,W] -> [N,C*H*W,1,1], a view sharing x's data ---- */
 cnn_status cnn_flatten(const cnn_tensor *x, cnn_tensor *view);

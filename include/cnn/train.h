@@ -88,8 +88,20 @@ void cnn_net_layer_output_shape(const cnn_net *net, int layer, int *c, int *h,
                                 int *w);
 /* Layer's weight (index 0) or bias (index 1), NULL for a layer without. */
 cnn_tensor *cnn_net_layer_param(cnn_net *net, int layer, int index);
-/* Layer's output of the last forward pass (batch = that pass's images). */
+/* Layer's output of the last forward pass (batch = that pass's images).
+ * A layer whose forward pass runs the ReLU after it (see below) outputs
+ * the ReLU's values, as that ReLU does. */
 const cnn_tensor *cnn_net_layer_output(const cnn_net *net, int layer);
+
+/* How a layer runs inside its neighbours: a set of CNN_LAYER_FUSED_* bits,
+ * 0 for a layer that runs on its own. A ReLU right after a convolution is
+ * applied by the convolution's forward pass (FORWARD), and its gradient by
+ * the backward pass of a max pooling right after it (BACKWARD; without
+ * one, the ReLU's backward pass runs in place). The results are the bits
+ * of the layers run apart; the profile counts the time of a fused pass in
+ * the layer that runs it. */
+enum { CNN_LAYER_FUSED_FORWARD = 1, CNN_LAYER_FUSED_BACKWARD = 2 };
+int cnn_net_layer_fused(const cnn_net *net, int layer);
 
 /* The flat parameter list: weights and biases of every layer, in order. */
 int cnn_net_num_params(const cnn_net *net);
@@ -201,9 +213,10 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
 /* Where the time of training steps goes, in seconds, summed over every
  * step trained while the profile is attached: each layer's forward and
  * backward pass (arrays of cnn_net_num_layers() entries; a view layer
- * stays at 0), loading and scaling the batches, the loss with its
- * gradient, and the optimizer's updates. The caller owns the memory and
- * zeroes it to start counting. */
+ * and the fused passes of cnn_net_layer_fused() stay at 0), loading and
+ * scaling the batches, the loss with its gradient, and the optimizer's
+ * updates with the check before them that the gradients are finite. The
+ * caller owns the memory and zeroes it to start counting. */
 typedef struct cnn_train_profile {
   double *forward_s, *backward_s;
   double load_s, loss_s, update_s;

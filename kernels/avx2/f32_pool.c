@@ -58,6 +58,10 @@ static inline pool_vec pool_pick(pool_vec best, float tap, pool_vec v) {
   return _mm256_and_ps(_mm256_cmp_ps(best, _mm256_set1_ps(tap), _CMP_EQ_OQ), v);
 }
 
+static inline pool_vec pool_positive_one(pool_vec v) {
+  return _mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_set1_ps(1.0f));
+}
+
 static inline void pool_store_pairs(float *p, pool_vec a, pool_vec b, int count) {
   const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
   /* lo = a0 b0 a1 b1 | a4 b4 a5 b5, hi = a2 b2 a3 b3 | a6 b6 a7 b7 */

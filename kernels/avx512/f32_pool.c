@@ -53,6 +53,11 @@ static inline pool_vec pool_pick(pool_vec best, float tap, pool_vec v) {
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(best, _mm512_set1_ps(tap), _CMP_EQ_OQ), v);
 }
 
+static inline pool_vec pool_positive_one(pool_vec v) {
+  return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ),
+                             _mm512_set1_ps(1.0f));
+}
+
 static inline void pool_store_pairs(float *p, pool_vec a, pool_vec b, int count) {
   const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22,
                                           7, 23);

@@ -71,6 +71,11 @@ static inline pool_vec pool_pick(pool_vec best, float tap, pool_vec v) {
       vandq_u32(vceqq_f32(best, vdupq_n_f32(tap)), vreinterpretq_u32_f32(v)));
 }
 
+static inline pool_vec pool_positive_one(pool_vec v) {
+  return vreinterpretq_f32_u32(vandq_u32(vcgtq_f32(v, vdupq_n_f32(0.0f)),
+                                         vreinterpretq_u32_f32(vdupq_n_f32(1.0f))));
+}
+
 static inline void pool_store_pairs(float *p, pool_vec a, pool_vec b, int count) {
   pool_store(p, vzip1q_f32(a, b), count < 4 ? count : 4);
   if (count > 4) pool_store(p + 4, vzip2q_f32(a, b), count - 4);

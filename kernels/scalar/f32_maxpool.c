@@ -17,4 +17,5 @@ void cnn_f32_maxpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
   for (int oy = 0; oy < p->oh; oy++)
     for (int ox = 0; ox < p->ow; ox++)
       dx[cnn_f32_pool_argmax__scalar(p, x, oy, ox)] += dy[oy * p->ow + ox];
+  if (p->relu_grad) cnn_f32_pool_relu_grad__scalar((size_t)p->h * p->w, x, dx);
 }

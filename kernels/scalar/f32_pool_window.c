@@ -38,3 +38,7 @@ void cnn_f32_pool_window_add__scalar(const struct cnn_pool_problem *p, float *dx
       if (ix >= 0 && ix < p->w) dx[(size_t)iy * p->w + ix] += share;
   }
 }
+
+void cnn_f32_pool_relu_grad__scalar(size_t n, const float *x, float *dx) {
+  for (size_t i = 0; i < n; i++) dx[i] = dx[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
+}

@@ -19,5 +19,8 @@ float cnn_f32_pool_window_sum__scalar(const struct cnn_pool_problem *p, const fl
 /* Adds share to every real pixel of the window, in row-major order. */
 void cnn_f32_pool_window_add__scalar(const struct cnn_pool_problem *p, float *dx,
                                      int oy, int ox, float share);
+/* dx[i] *= (x[i] > 0 ? 1 : 0) over the n pixels of a plane: the gradient of
+ * the ReLU whose output x is (relu_grad of struct cnn_pool_problem). */
+void cnn_f32_pool_relu_grad__scalar(size_t n, const float *x, float *dx);
 
 #endif

@@ -21,7 +21,8 @@ static const struct cli_usage usage = {
     "times inference over the whole test set in batches of 1000, three times.\n"
     "Prints one line: engine= model= batch= threads= optimizer= epochs= epoch_s=\n"
     "median_epoch_s= train_img_s= infer_img_s= test_acc= peak_rss_mb=.\n"
-    "--profile adds a table of where the training time went, layer by layer.",
+    "--profile adds a table of where the training time went, layer by layer; a\n"
+    "pass run inside a neighbour's (a ReLU after a conv) reads \"fused\".",
     0, 0};
 
 #define INFER_BATCH 1000
@@ -52,6 +53,14 @@ static cnn_status inference_net(cnn_context *ctx, cnn_net *trained, cnn_net **ou
   return CNN_STATUS_OK;
 }
 
+/* A pass's seconds per epoch, or "fused" for one run inside another layer's. */
+static const char *pass_seconds(double seconds, int epochs, int fused, char *buf,
+                                size_t size) {
+  if (fused) return "fused";
+  snprintf(buf, size, "%.3f", seconds / epochs);
+  return buf;
+}
+
 static void print_profile(cnn_net *net, const cnn_train_profile *p, int epochs) {
   double total = p->load_s + p->loss_s + p->update_s;
   for (int i = 0; i < cnn_net_num_layers(net); i++) total += p->forward_s[i] + p->backward_s[i];
@@ -64,8 +73,14 @@ static void print_profile(cnn_net *net, const cnn_train_profile *p, int epochs) 
     char shape[32];
     snprintf(shape, sizeof shape, "%dx%dx%d", c, h, w);
     const double both = p->forward_s[i] + p->backward_s[i];
-    printf("  %-3d %-10s %-10s %9.3f %9.3f %6.1f%%\n", i + 1, cnn_net_layer_kind(net, i),
-           shape, p->forward_s[i] / epochs, p->backward_s[i] / epochs, 100 * both / total);
+    const int fused = cnn_net_layer_fused(net, i);
+    char forward[32], backward[32];
+    printf("  %-3d %-10s %-10s %9s %9s %6.1f%%\n", i + 1, cnn_net_layer_kind(net, i), shape,
+           pass_seconds(p->forward_s[i], epochs, fused & CNN_LAYER_FUSED_FORWARD, forward,
+                        sizeof forward),
+           pass_seconds(p->backward_s[i], epochs, fused & CNN_LAYER_FUSED_BACKWARD, backward,
+                        sizeof backward),
+           100 * both / total);
   }
   const struct { const char *name; double seconds; } rest[] = {
       {"load batch", p->load_s}, {"loss", p->loss_s}, {"optimizer", p->update_s}};

@@ -104,7 +104,8 @@ static const struct cli_usage features_usage = {
     "features", "FILE IMAGE -o PNG [options]",
     "Passes IMAGE (PNG or PGM, resampled to the model's input) through the\n"
     "checkpoint FILE and draws the outputs of its first conv layer, one tile per\n"
-    "filter, each from its smallest value (black) to its largest (white).",
+    "filter, each from its smallest value (black) to its largest (white). A conv\n"
+    "layer followed by relu computes both at once: its maps are the ReLU's.",
     2, 2};
 
 int cli_features(int argc, char **argv) {
@@ -162,8 +163,9 @@ int cli_features(int argc, char **argv) {
             }
             cli_grid_put(&grid, k, m, lo, hi);
           }
-          printf("layer %d: %d feature maps of %dx%d\n", conv + 1, maps->c, maps->h,
-                 maps->w);
+          const int after_relu = cnn_net_layer_fused(net, conv + 1) & CNN_LAYER_FUSED_FORWARD;
+          printf("layer %d: %d feature maps of %dx%d%s\n", conv + 1, maps->c, maps->h,
+                 maps->w, after_relu ? " after its ReLU" : "");
           code = save_grid("features", &grid, output);
           cli_grid_free(&grid);
         }

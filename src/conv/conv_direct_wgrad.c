@@ -2,19 +2,24 @@
  *   dw[k][c,r,s] = sum_{n,o} dyq[n][k][o] * planes_n[row(c,r,s) + o]
  * over the forward planes of every image (conv/direct_planes.h), where dyq
  * is dy laid out in the planes' flattened rows with zeros in the discarded
- * columns, so that they add nothing. Two engines compute it:
+ * columns, so that they add nothing. Three engines compute it:
  * - GEMM: per block of positions o, dyq is packed into A panels and the
  *   planes' rows gathered into dense B panels, and the conv_direct
  *   micro-kernel (whose B rows are then simply consecutive) accumulates dw
  *   tiles; best when there are enough filters to amortise the gathering.
  * - dot: the conv_wgrad micro-kernel computes MR x NR tiles of dw as dot
  *   products along o, reading the planes in place; for few filters.
+ * - filter-vector (kv): dy is packed channels-last, and the conv_wgrad_kv
+ *   micro-kernel accumulates vectors of filters times broadcast plane
+ *   values over the real output positions only (no discarded columns, no
+ *   horizontal sums); for every stride-1 problem, the other two serving
+ *   the strided ones.
  *
  * Threads take contiguous runs of images, each summing into its own partial
  * gradient; the partials are then added in thread order, so the result is
- * bit-identical for a given thread count. The dot engine takes a thread's
- * images in cache-sized groups, its partial sums staying in registers
- * across a group. With fewer images than threads, the threads split the
+ * bit-identical for a given thread count. The dot and kv engines take a
+ * thread's images in cache-sized groups, their partial sums staying in
+ * registers across a group. With fewer images than threads, the threads split the
  * tiles of dw instead. */
 #include <string.h>
 
@@ -32,16 +37,30 @@ enum { GEMM_KC = 128 };
 /* Bytes of planes and dyq of one group of images of the dot engine. */
 enum { GROUP_BYTES = 192 << 10, MAX_GROUP = 64 };
 
+enum engine { ENGINE_DOT, ENGINE_GEMM, ENGINE_KV };
+
+/* The kv engine's tiles of taps: rows (c, r) of the planes in blocks of
+ * at most nrow, times chunks of consecutive s. */
+struct kv_tiles {
+  const struct cnn_conv_wgrad_kv_variant *v;
+  const int32_t *rows; /* rows[ch*row_count + j]: row j = c*R + r at chunk ch */
+  size_t row_count, row_tiles, chunks, k_blocks;
+};
+
 struct wgrad_job {
   const struct cnn_conv_problem *p;
-  int use_gemm;
+  enum engine engine;
   const struct cnn_conv_wgrad_variant *dot; /* the dot engine's tile */
+  struct kv_tiles kv;
   const struct cnn_kernels *k;
   struct cnn_direct_planes planes;
   const int32_t *rows;  /* kd_pad offsets, the last repeated */
   size_t len;           /* flattened output positions per image */
   size_t ld_dy;         /* row stride of dyq */
   size_t k_pad, kd_pad; /* dw tile grid */
+  /* Element (filter, tap) of a partial gradient is at
+   * filter*out_filter + tap*out_tap: [k_pad][kd_pad], or [kd][k_pad] (kv). */
+  size_t out_filter, out_tap;
   const int32_t *panel_rows; /* GEMM: row p of a packed B panel at p*NR */
   int dy_in_place;      /* dy itself serves as dyq */
   size_t group;         /* images per engine call */
@@ -83,14 +102,46 @@ static void build_dyq(const struct wgrad_job *job, const float *src, float *buff
   }
 }
 
-/* dyq of images [i, i + count) at stride job->dy_batch. */
+/* dyq of images [i, i + count) at stride job->dy_batch (channels-last for
+ * the kv engine). */
 static const float *image_dyq(const struct wgrad_job *job, int i, size_t count,
                               float *buffer) {
-  const size_t image = (size_t)job->p->k * job->p->oh * job->p->ow;
+  const struct cnn_conv_problem *p = job->p;
+  const size_t positions = (size_t)p->oh * p->ow, image = (size_t)p->k * positions;
   if (job->dy_in_place) return job->dy + (size_t)i * image;
-  for (size_t b = 0; b < count; b++)
-    build_dyq(job, job->dy + (i + b) * image, buffer + b * job->dy_batch);
+  for (size_t b = 0; b < count; b++) {
+    const float *src = job->dy + (i + b) * image;
+    if (job->engine == ENGINE_KV)
+      job->k->conv_wgrad_kv_pack((size_t)p->k, positions, src, positions, job->k_pad,
+                                 buffer + b * job->dy_batch);
+    else
+      build_dyq(job, src, buffer + b * job->dy_batch);
+  }
   return buffer;
+}
+
+/* kv engine: units [first, last) of (filter block, row tile, chunk), from
+ * `count` images, into out ([kd][k_pad], then the bias gradient's k_pad:
+ * the first tile of each filter block sums dy on the way). */
+static void run_kv(const struct wgrad_job *job, const float *planes, const float *dyq,
+                   size_t count, size_t first, size_t last, float *out, int accumulate) {
+  const struct cnn_conv_problem *p = job->p;
+  const struct kv_tiles *kv = &job->kv;
+  const struct cnn_conv_wgrad_kv_geometry g = {
+      .batch = count, .oh = (size_t)p->oh, .ow = (size_t)p->ow, .ld_pos = job->k_pad,
+      .dy_batch = job->dy_batch, .x_batch = job->x_batch, .x_row = (size_t)job->planes.w,
+      .x_step = 1, .c_row = (size_t)p->s * job->k_pad, .c_tap = job->k_pad};
+  const size_t per_block = kv->row_tiles * kv->chunks;
+  for (size_t u = first; u < last; u++) {
+    const size_t kb = u / per_block, rt = u % per_block / kv->chunks, ch = u % kv->chunks;
+    const size_t j0 = rt * kv->row_count / kv->row_tiles;
+    const size_t j1 = (rt + 1) * kv->row_count / kv->row_tiles;
+    const size_t s0 = ch * (size_t)p->s / kv->chunks, s1 = (ch + 1) * (size_t)p->s / kv->chunks;
+    const size_t lane0 = kb * (size_t)kv->v->lanes;
+    float *bias = rt == 0 && ch == 0 ? out + job->kd_pad * job->k_pad + lane0 : NULL;
+    kv->v->fn(&g, dyq + lane0, planes, kv->rows + ch * kv->row_count + j0, j1 - j0, s1 - s0,
+              out + (j0 * p->s + s0) * job->k_pad + lane0, bias, accumulate);
+  }
 }
 
 /* Tiles [first, last) of dw (numbered row-major over the tile grid) from
@@ -173,8 +224,10 @@ static int wants_gemm(const struct wgrad_job *job, int team) {
 static void run_engine(const struct wgrad_job *job, const float *planes, const float *dyq,
                        size_t count, size_t first, size_t last,
                        const struct wgrad_thread *th, float *out, int accumulate) {
-  if (job->use_gemm)
+  if (job->engine == ENGINE_GEMM)
     run_gemm(job, planes, dyq, first, last, th, out, accumulate);
+  else if (job->engine == ENGINE_KV)
+    run_kv(job, planes, dyq, count, first, last, out, accumulate);
   else
     run_tiles(job, planes, dyq, count, first, last, out, accumulate);
 }
@@ -185,6 +238,39 @@ static int team_now(void) {
 #else
   return 1;
 #endif
+}
+
+/* The kv variant that pads the filter count least (ties: the widest), or
+ * NULL for strides other than 1 (taps s would not be consecutive in the
+ * planes). Measured on Zen 4 at 1 thread, the kv engine beats the dot and
+ * GEMM engines on every stride-1 shape of bench/conv_shapes.csv (lenet_c2
+ * 90 against 55 GFLOP/s, simple_c1 68 against 55, vgg_3x3 105 against 93),
+ * even with 6 filters in 8 lanes (lenet_c1). */
+static const struct cnn_conv_wgrad_kv_variant *kv_variant(const struct cnn_kernels *k,
+                                                          const struct cnn_conv_problem *p) {
+  if (p->stride_h != 1 || p->stride_w != 1) return NULL;
+  const struct cnn_conv_wgrad_kv_variant *best = NULL;
+  for (int v = 0; v < k->conv_wgrad_kv_count; v++) {
+    const struct cnn_conv_wgrad_kv_variant *t = &k->conv_wgrad_kv[v];
+    if (!best || round_up((size_t)p->k, t->lanes) <= round_up((size_t)p->k, best->lanes))
+      best = t;
+  }
+  return best;
+}
+
+/* The kv engine's tiles: s split into the fewest chunks of at most
+ * CNN_WGRAD_KV_MAX_NS, rows in the fewest blocks the registers hold. */
+static void kv_tiles_init(const struct cnn_conv_problem *p,
+                          const struct cnn_conv_wgrad_kv_variant *v, size_t k_pad,
+                          struct kv_tiles *kv) {
+  kv->v = v;
+  kv->row_count = (size_t)p->c * p->r;
+  kv->chunks = ((size_t)p->s + CNN_WGRAD_KV_MAX_NS - 1) / CNN_WGRAD_KV_MAX_NS;
+  const size_t ns = ((size_t)p->s + kv->chunks - 1) / kv->chunks;
+  size_t nrow = (size_t)v->max_taps / ns;
+  if (nrow > CNN_WGRAD_KV_MAX_ROWS) nrow = CNN_WGRAD_KV_MAX_ROWS;
+  kv->row_tiles = (kv->row_count + nrow - 1) / nrow;
+  kv->k_blocks = k_pad / (size_t)v->lanes;
 }
 
 cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
@@ -208,22 +294,35 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   const size_t max_row = (size_t)cnn_direct_forward_row(p, &job.planes, p->c - 1, p->r - 1, p->s - 1);
   if (!job.planes.in_place) cnn_direct_planes_reserve(&job.planes, max_row, job.len);
   job.x_batch = job.planes.in_place ? (size_t)p->c * p->h * p->w : job.planes.len;
-  /* Choose the engine on the dot engine's sizes, then size for the one chosen. */
-  for (int engine = 0; engine < 2; engine++) {
-    const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : job.dot->mr);
-    const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : job.dot->nr);
-    job.k_pad = round_up((size_t)p->k, mr);
-    job.kd_pad = round_up(kd, nr);
-    job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
-    job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
-    job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
-    if (engine == 0) job.use_gemm = wants_gemm(&job, team);
+  const struct cnn_conv_wgrad_kv_variant *kv = kv_variant(k, p);
+  if (kv) {
+    job.engine = ENGINE_KV;
+    job.k_pad = round_up((size_t)p->k, (size_t)kv->lanes);
+    job.kd_pad = kd;
+    job.out_filter = 1;
+    job.out_tap = job.k_pad;
+    job.dy_batch = (size_t)p->oh * p->ow * job.k_pad;
+    kv_tiles_init(p, kv, job.k_pad, &job.kv);
+  } else {
+    /* Choose between dot and GEMM on the dot engine's sizes, then size for
+     * the one chosen. */
+    for (int pass = 0; pass < 2; pass++) {
+      const int gemm = job.engine == ENGINE_GEMM;
+      const size_t mr = (size_t)(gemm ? k->conv_direct_mr : job.dot->mr);
+      const size_t nr = (size_t)(gemm ? k->conv_direct_nr : job.dot->nr);
+      job.k_pad = round_up((size_t)p->k, mr);
+      job.kd_pad = round_up(kd, nr);
+      job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
+      job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
+      job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
+      if (pass == 0) job.engine = wants_gemm(&job, team) ? ENGINE_GEMM : ENGINE_DOT;
+    }
+    job.out_filter = job.kd_pad;
+    job.out_tap = 1;
   }
-  const size_t mr = (size_t)(job.use_gemm ? k->conv_direct_mr : job.dot->mr);
-  const size_t nr = (size_t)(job.use_gemm ? k->conv_direct_nr : job.dot->nr);
   const int by_image = p->n >= team;
   job.group = 1;
-  if (!job.use_gemm && by_image) {
+  if (job.engine != ENGINE_GEMM && by_image) {
     const size_t bytes = sizeof(float) * ((job.planes.in_place ? 0 : job.x_batch) +
                                           (job.dy_in_place ? 0 : job.dy_batch));
     job.group = bytes ? GROUP_BYTES / bytes : MAX_GROUP;
@@ -231,9 +330,16 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     if (job.group > MAX_GROUP) job.group = MAX_GROUP;
   }
 
-  const size_t grid = job.k_pad * job.kd_pad;
+  /* The partial gradients; the kv engine's end with the bias gradient. */
+  const size_t grid = job.k_pad * job.kd_pad + (job.engine == ENGINE_KV ? job.k_pad : 0);
   /* The units threads split when they share an image. */
-  const size_t units = job.use_gemm ? job.kd_pad / nr : grid / (mr * nr);
+  size_t units;
+  if (job.engine == ENGINE_GEMM)
+    units = job.kd_pad / (size_t)k->conv_direct_nr;
+  else if (job.engine == ENGINE_KV)
+    units = job.kv.k_blocks * job.kv.row_tiles * job.kv.chunks;
+  else
+    units = grid / ((size_t)job.dot->mr * job.dot->nr);
   struct wgrad_thread threads[team];
   float *shared_out = NULL;
   struct cnn_scratch s = {0};
@@ -241,6 +347,7 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     int32_t *rows = cnn_scratch_take(&s, sizeof(int32_t) * job.kd_pad);
     int32_t *panel_rows = cnn_scratch_take(&s, sizeof(int32_t) * GEMM_KC);
     job.rows = rows;
+    job.kv.rows = rows;
     job.panel_rows = panel_rows;
     if (!by_image) shared_out = cnn_scratch_take(&s, sizeof(float) * grid);
     for (int t = 0; t < team; t++) {
@@ -250,9 +357,9 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       if (!job.dy_in_place)
         th.dyq = cnn_scratch_take(&s, sizeof(float) * job.dy_batch * job.group);
       if (by_image) th.partial = cnn_scratch_take(&s, sizeof(float) * grid);
-      if (job.use_gemm) {
+      if (job.engine == ENGINE_GEMM) {
         th.packed_a = cnn_scratch_take(&s, sizeof(float) * job.k_pad * GEMM_KC);
-        th.packed_b = cnn_scratch_take(&s, sizeof(float) * GEMM_KC * nr);
+        th.packed_b = cnn_scratch_take(&s, sizeof(float) * GEMM_KC * k->conv_direct_nr);
       }
       if (pass) threads[t] = th;
     }
@@ -262,11 +369,21 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       s.used = 0;
       continue;
     }
-    for (size_t i = 0, c = 0; c < (size_t)p->c; c++)
-      for (int r = 0; r < p->r; r++)
-        for (int q = 0; q < p->s; q++) rows[i++] = cnn_direct_forward_row(p, &job.planes, (int)c, r, q);
-    for (size_t i = kd; i < job.kd_pad; i++) rows[i] = rows[kd - 1];
-    for (size_t i = 0; i < GEMM_KC; i++) panel_rows[i] = (int32_t)(i * nr);
+    if (job.engine == ENGINE_KV) {
+      /* Row j = c*R + r of chunk ch starts at tap s0 of the chunk. */
+      for (size_t ch = 0, i = 0; ch < job.kv.chunks; ch++)
+        for (int c = 0; c < p->c; c++)
+          for (int r = 0; r < p->r; r++)
+            rows[i++] = cnn_direct_forward_row(p, &job.planes, c, r,
+                                               (int)(ch * (size_t)p->s / job.kv.chunks));
+    } else {
+      for (size_t i = 0, c = 0; c < (size_t)p->c; c++)
+        for (int r = 0; r < p->r; r++)
+          for (int q = 0; q < p->s; q++)
+            rows[i++] = cnn_direct_forward_row(p, &job.planes, (int)c, r, q);
+      for (size_t i = kd; i < job.kd_pad; i++) rows[i] = rows[kd - 1];
+    }
+    for (size_t i = 0; i < GEMM_KC; i++) panel_rows[i] = (int32_t)(i * k->conv_direct_nr);
   }
 
   if (by_image) {
@@ -291,9 +408,18 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       CNN_OMP(for schedule(static))
       for (int kk = 0; kk < p->k; kk++)
         for (size_t c = 0; c < kd; c++) {
-          float sum = threads[0].partial[kk * job.kd_pad + c];
-          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[kk * job.kd_pad + c];
+          const size_t at = kk * job.out_filter + c * job.out_tap;
+          float sum = threads[0].partial[at];
+          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[at];
           dw[kk * kd + c] = sum;
+        }
+      if (dbias && job.engine == ENGINE_KV)
+        CNN_OMP(for schedule(static))
+        for (int kk = 0; kk < p->k; kk++) {
+          const size_t at = job.kd_pad * job.k_pad + kk;
+          float sum = threads[0].partial[at];
+          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[at];
+          dbias[kk] = sum;
         }
     }
   } else {
@@ -312,8 +438,11 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       }
     }
     for (int kk = 0; kk < p->k; kk++)
-      memcpy(dw + kk * kd, shared_out + kk * job.kd_pad, sizeof(float) * kd);
+      for (size_t c = 0; c < kd; c++)
+        dw[kk * kd + c] = shared_out[kk * job.out_filter + c * job.out_tap];
+    if (dbias && job.engine == ENGINE_KV)
+      memcpy(dbias, shared_out + job.kd_pad * job.k_pad, sizeof(float) * p->k);
   }
-  if (dbias) bias_gradient(p, dy, dbias, team);
+  if (dbias && job.engine != ENGINE_KV) bias_gradient(p, dy, dbias, team);
   return CNN_STATUS_OK;
 }

@@ -3,6 +3,7 @@
 #include "cnn/layers.h"
 #include "gemm/gemm.h"
 #include "layers/check.h"
+#include "runtime/context.h"
 #include "runtime/error.h"
 
 /* The shared checks: ctx, x, weight (O, D, 1, 1) with D = x's c*h*w. */
@@ -22,6 +23,36 @@ static cnn_status affine_sizes(const char *fn, const cnn_context *ctx,
   return CNN_STATUS_OK;
 }
 
+static size_t round_up(size_t x, size_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+
+/* y[N,O] = x w^T. The GEMM computes C in tiles of MR rows by NR columns;
+ * outputs that end in a narrow partial column of tiles cost a whole tile
+ * per MR images. When computing those last outputs transposed, as the
+ * rows of w x^T (images along the tiles' NR side), pads at most 3/4 as
+ * much, they go through scratch memory that way and are copied into y.
+ * Each output is the same products summed in the same order either way,
+ * so y has the same bits. */
+static cnn_status affine_gemm(cnn_context *ctx, const float *x, const float *w, size_t n,
+                              size_t outputs, size_t d, float *y) {
+  const size_t mr = (size_t)ctx->kernels->gemm_mr, nr = (size_t)ctx->kernels->gemm_nr;
+  const size_t edge = outputs % nr, full = outputs - edge;
+  const size_t as_columns = round_up(n, mr) * nr;
+  const size_t as_rows = round_up(edge, mr) * round_up(n, nr);
+  if (edge == 0 || as_rows * 4 > as_columns * 3) {
+    cnn_sgemm(ctx, 0, 1, n, outputs, d, 1.0f, x, d, w, d, 0.0f, y, outputs);
+    return CNN_STATUS_OK;
+  }
+  float *rows = cnn_context_scratch(ctx, edge * n * sizeof(float));
+  if (!rows) return CNN_STATUS_OUT_OF_MEMORY;
+  if (full) cnn_sgemm(ctx, 0, 1, n, full, d, 1.0f, x, d, w, d, 0.0f, y, outputs);
+  cnn_sgemm(ctx, 0, 1, edge, n, d, 1.0f, w + full * d, d, x, d, 0.0f, rows, n);
+  for (size_t i = 0; i < n; i++)
+    for (size_t o = 0; o < edge; o++) y[i * outputs + full + o] = rows[o * n + i];
+  return CNN_STATUS_OK;
+}
+
 cnn_status cnn_affine_forward(cnn_context *ctx, const cnn_tensor *x,
                               const cnn_tensor *weight, const cnn_tensor *bias,
                               cnn_tensor *y) {
@@ -31,8 +62,8 @@ cnn_status cnn_affine_forward(cnn_context *ctx, const cnn_tensor *x,
   const int outputs = weight->n;
   if (bias) CNN_TRY(cnn_check_shape(fn, "bias", bias, outputs, 1, 1, 1));
   CNN_TRY(cnn_check_shape(fn, "y", y, x->n, outputs, 1, 1));
-  cnn_sgemm(ctx, 0, 1, (size_t)x->n, (size_t)outputs, d, 1.0f, x->data, d,
-            weight->data, d, 0.0f, y->data, (size_t)outputs);
+  CNN_TRY(affine_gemm(ctx, x->data, weight->data, (size_t)x->n, (size_t)outputs, d,
+                      y->data));
   for (int i = 0; bias && i < x->n; i++)
     for (int o = 0; o < outputs; o++) y->data[(size_t)i * outputs + o] += bias->data[o];
   return CNN_STATUS_OK;

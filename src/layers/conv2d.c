@@ -46,16 +46,28 @@ static cnn_status conv_problem(const char *fn, const cnn_context *ctx,
   return CNN_STATUS_OK;
 }
 
-cnn_status cnn_conv2d_forward(cnn_context *ctx, const cnn_tensor *x,
-                              const cnn_tensor *weight, const cnn_tensor *bias,
-                              const cnn_conv2d_desc *desc, cnn_tensor *y) {
-  static const char fn[] = "conv2d_forward";
+/* Both forward passes; relu: the ReLU fused into the epilogue. */
+static cnn_status conv_forward(const char *fn, cnn_context *ctx, const cnn_tensor *x,
+                               const cnn_tensor *weight, const cnn_tensor *bias,
+                               const cnn_conv2d_desc *desc, int relu, cnn_tensor *y) {
   struct cnn_conv_problem p;
   CNN_TRY(conv_problem(fn, ctx, x, weight, desc, &p));
   if (bias) CNN_TRY(cnn_check_shape(fn, "bias", bias, p.k, 1, 1, 1));
   CNN_TRY(cnn_check_shape(fn, "y", y, p.n, p.k, p.oh, p.ow));
-  return cnn_conv_forward(ctx, &p, x->data, weight->data, bias ? bias->data : NULL,
-                          y->data);
+  return (relu ? cnn_conv_forward_relu : cnn_conv_forward)(
+      ctx, &p, x->data, weight->data, bias ? bias->data : NULL, y->data);
+}
+
+cnn_status cnn_conv2d_forward(cnn_context *ctx, const cnn_tensor *x,
+                              const cnn_tensor *weight, const cnn_tensor *bias,
+                              const cnn_conv2d_desc *desc, cnn_tensor *y) {
+  return conv_forward("conv2d_forward", ctx, x, weight, bias, desc, 0, y);
+}
+
+cnn_status cnn_conv2d_forward_relu(cnn_context *ctx, const cnn_tensor *x,
+                                   const cnn_tensor *weight, const cnn_tensor *bias,
+                                   const cnn_conv2d_desc *desc, cnn_tensor *y) {
+  return conv_forward("conv2d_forward_relu", ctx, x, weight, bias, desc, 1, y);
 }
 
 /* dbias alone (no dweight wanted): the sum of dy over images and pixels. */

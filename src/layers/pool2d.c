@@ -24,7 +24,7 @@ static cnn_status pool_geometry(const char *fn, int h, int w,
                      "%s: padding %dx%d is not below the window %dx%d", fn,
                      desc->pad_h, desc->pad_w, desc->window_h, desc->window_w);
   *p = (struct cnn_pool_problem){h, w, desc->window_h, desc->window_w, desc->stride_h,
-                                 desc->stride_w, desc->pad_h, desc->pad_w, oh, ow};
+                                 desc->stride_w, desc->pad_h, desc->pad_w, oh, ow, 0};
   return CNN_STATUS_OK;
 }
 
@@ -59,14 +59,20 @@ cnn_status cnn_pool2d_forward(cnn_context *ctx, const cnn_tensor *x,
   return CNN_STATUS_OK;
 }
 
-cnn_status cnn_pool2d_backward(cnn_context *ctx, const cnn_tensor *x,
-                               const cnn_tensor *dy, const cnn_pool2d_desc *desc,
-                               cnn_tensor *dx) {
-  static const char fn[] = "pool2d_backward";
+/* Both backward passes; relu_grad: through the ReLU whose output x is. */
+static cnn_status pool_backward(const char *fn, cnn_context *ctx, const cnn_tensor *x,
+                                const cnn_tensor *dy, const cnn_pool2d_desc *desc,
+                                int relu_grad, cnn_tensor *dx) {
   CNN_TRY(cnn_check_pointer(fn, "ctx", ctx));
   CNN_TRY(cnn_check_tensor(fn, "x", x));
   struct cnn_pool_problem p;
   CNN_TRY(pool_geometry(fn, x->h, x->w, desc, &p));
+  if (relu_grad && desc->kind != CNN_POOL_MAX)
+    return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
+                     "%s: desc->kind is not CNN_POOL_MAX (only max pooling fuses the "
+                     "ReLU gradient)",
+                     fn);
+  p.relu_grad = relu_grad;
   CNN_TRY(cnn_check_shape(fn, "dy", dy, x->n, x->c, p.oh, p.ow));
   CNN_TRY(cnn_check_shape(fn, "dx", dx, x->n, x->c, x->h, x->w));
   const cnn_f32_pool_bwd_ukernel_fn kernel = desc->kind == CNN_POOL_MAX
@@ -80,4 +86,16 @@ cnn_status cnn_pool2d_backward(cnn_context *ctx, const cnn_tensor *x,
     kernel(&p, x->data + (size_t)i * in_plane, dy->data + (size_t)i * out_plane,
            dx->data + (size_t)i * in_plane);
   return CNN_STATUS_OK;
+}
+
+cnn_status cnn_pool2d_backward(cnn_context *ctx, const cnn_tensor *x,
+                               const cnn_tensor *dy, const cnn_pool2d_desc *desc,
+                               cnn_tensor *dx) {
+  return pool_backward("pool2d_backward", ctx, x, dy, desc, 0, dx);
+}
+
+cnn_status cnn_pool2d_backward_relu(cnn_context *ctx, const cnn_tensor *x,
+                                    const cnn_tensor *dy, const cnn_pool2d_desc *desc,
+                                    cnn_tensor *dx) {
+  return pool_backward("pool2d_backward_relu", ctx, x, dy, desc, 1, dx);
 }

@@ -70,6 +70,34 @@ static void fill_conv(void) {
     tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
         (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
 #undef CNN_F32_CONV_WGRAD_UKERNEL
+#define CNN_F32_CONV_WGRAD_KV_UKERNEL(row_isa, name, twin, lanes, max_taps, pack)   \
+  if (row_isa == isa && tables[isa].conv_wgrad_kv_count < CNN_CONV_WGRAD_KV_VARIANTS) { \
+    tables[isa].conv_wgrad_kv[tables[isa].conv_wgrad_kv_count++] =                  \
+        (struct cnn_conv_wgrad_kv_variant){lanes, max_taps, name, #name};           \
+    tables[isa].conv_wgrad_kv_pack = pack;                                          \
+  }
+#include "kernels/f32_conv_wgrad_kv.inc"
+#undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+#define CNN_F32_CONV_WGRAD_KV_UKERNEL(row_isa, name, twin, lanes, max_taps, pack)   \
+  if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_wgrad_kv_count == 0) {         \
+    tables[isa].conv_wgrad_kv[tables[isa].conv_wgrad_kv_count++] =                  \
+        (struct cnn_conv_wgrad_kv_variant){lanes, max_taps, name, #name};           \
+    tables[isa].conv_wgrad_kv_pack = pack;                                          \
+  }
+#include "kernels/f32_conv_wgrad_kv.inc"
+#undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+#define CNN_F32_CONV_DGRAD_CV_UKERNEL(row_isa, name, twin, lanes, jmax)            \
+  if (row_isa == isa && tables[isa].conv_dgrad_cv_count < CNN_CONV_DGRAD_CV_VARIANTS) \
+    tables[isa].conv_dgrad_cv[tables[isa].conv_dgrad_cv_count++] =                  \
+        (struct cnn_conv_dgrad_cv_variant){lanes, jmax, name, #name};
+#include "kernels/f32_conv_dgrad_cv.inc"
+#undef CNN_F32_CONV_DGRAD_CV_UKERNEL
+#define CNN_F32_CONV_DGRAD_CV_UKERNEL(row_isa, name, twin, lanes, jmax)            \
+  if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_dgrad_cv_count == 0)           \
+    tables[isa].conv_dgrad_cv[tables[isa].conv_dgrad_cv_count++] =                  \
+        (struct cnn_conv_dgrad_cv_variant){lanes, jmax, name, #name};
+#include "kernels/f32_conv_dgrad_cv.inc"
+#undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 #define CNN_F32_CONV_PACK_UKERNEL(row_isa, name, twin) \
   if (row_isa == CNN_ISA_SCALAR || row_isa == isa) tables[isa].conv_pack = name;
 #include "kernels/f32_conv_pack.inc"

@@ -29,6 +29,13 @@ enum {
   CNN_LAYER_TAKES_INIT = 1 << 4
 };
 
+/* What a kind's passes can take over from a ReLU layer beside it. */
+enum {
+  CNN_LAYER_FUSES_RELU_AFTER = 1 << 0, /* forward can end in the ReLU after it */
+  CNN_LAYER_FUSES_RELU_GRAD = 1 << 1   /* backward can apply the gradient of the
+                                          ReLU before it */
+};
+
 /* One layer as the model text gives it, before any shape is known. Fields
  * a kind does not take stay at their defaults (stride 0 means "the
  * default": 1 for conv, the window for pooling). */
@@ -61,6 +68,11 @@ struct cnn_layer {
   int num_params;
   struct cnn_param_decl decls[CNN_LAYER_MAX_PARAMS];
   cnn_tensor *params, *grads; /* num_params each, in the net's flat lists */
+  /* Fusion, decided when the net is built (net_build.c): */
+  int relu_after; /* forward ends in the ReLU layer that follows */
+  int relu_grad;  /* backward also applies the gradient of the ReLU layer
+                     before: dx is the gradient of that ReLU's input */
+  int fused;      /* CNN_LAYER_FUSED_* bits of a ReLU its neighbours run */
 };
 
 struct cnn_layer_ops {
@@ -69,6 +81,7 @@ struct cnn_layer_ops {
   /* Nonzero for layers whose output is a reshaped view of their input
    * (flatten): the net aliases the buffers and calls neither pass. */
   int is_view;
+  unsigned fuses; /* CNN_LAYER_FUSES_* */
   /* Allocates the layer for per-image input `in`: checks the spec against
    * it, sets out, num_params and decls. Fills `why` with a short reason
    * (without layer names) and returns CNN_STATUS_INVALID_ARGUMENT when the

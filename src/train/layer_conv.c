@@ -39,7 +39,8 @@ static cnn_status conv_create(const struct cnn_layer_spec *spec, struct cnn_shap
 static cnn_status conv_forward(const struct cnn_layer *l, cnn_context *ctx,
                                const cnn_tensor *x, cnn_tensor *y) {
   const struct conv_layer *conv = (const struct conv_layer *)l;
-  return cnn_conv2d_forward(ctx, x, &l->params[0], &l->params[1], &conv->desc, y);
+  return (l->relu_after ? cnn_conv2d_forward_relu : cnn_conv2d_forward)(
+      ctx, x, &l->params[0], &l->params[1], &conv->desc, y);
 }
 
 static cnn_status conv_backward(const struct cnn_layer *l, cnn_context *ctx,
@@ -55,6 +56,7 @@ const struct cnn_layer_ops cnn_conv_layer_ops = {
     .keyword = "conv",
     .takes = CNN_LAYER_TAKES_COUNT | CNN_LAYER_TAKES_SIZE | CNN_LAYER_TAKES_PAD |
              CNN_LAYER_TAKES_STRIDE | CNN_LAYER_TAKES_INIT,
+    .fuses = CNN_LAYER_FUSES_RELU_AFTER,
     .create = conv_create,
     .forward = conv_forward,
     .backward = conv_backward,

@@ -60,7 +60,8 @@ static cnn_status pool_backward(const struct cnn_layer *l, cnn_context *ctx,
                                 const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads) {
   (void)y, (void)grads;
   if (!dx) return CNN_STATUS_OK; /* no parameters: nothing else to compute */
-  return cnn_pool2d_backward(ctx, x, dy, &((const struct pool_layer *)l)->desc, dx);
+  return (l->relu_grad ? cnn_pool2d_backward_relu : cnn_pool2d_backward)(
+      ctx, x, dy, &((const struct pool_layer *)l)->desc, dx);
 }
 
 #define POOL_TAKES (CNN_LAYER_TAKES_SIZE | CNN_LAYER_TAKES_STRIDE | CNN_LAYER_TAKES_PAD)
@@ -68,6 +69,7 @@ static cnn_status pool_backward(const struct cnn_layer *l, cnn_context *ctx,
 const struct cnn_layer_ops cnn_maxpool_layer_ops = {
     .keyword = "maxpool",
     .takes = POOL_TAKES,
+    .fuses = CNN_LAYER_FUSES_RELU_GRAD,
     .create = maxpool_create,
     .forward = pool_forward,
     .backward = pool_backward,

@@ -33,6 +33,12 @@ struct cnn_net {
   cnn_tensor *worker_grads;
 };
 
+/* cnn_net_create, with the choice whether ReLU layers run inside their
+ * neighbours (cnn_net_layer_fused; cnn_net_create fuses): the net without
+ * is the reference the fused one is tested against. */
+cnn_status cnn_net_create_fusing(cnn_context *ctx, const char *model_text, int max_batch,
+                                 cnn_rng *rng, int fuse, cnn_net **out);
+
 #define CNN_NET_MAX_WORKERS 256
 #define CNN_NET_MIN_WORKER_IMAGES 4
 

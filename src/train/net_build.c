@@ -117,6 +117,26 @@ static cnn_status create_params(cnn_net *net, cnn_rng *rng) {
   return CNN_STATUS_OK;
 }
 
+/* A ReLU right after a layer whose forward pass can end in it runs in that
+ * pass, its output and gradient aliasing its input's; its backward pass
+ * runs in that of a max pooling right after it when there is one, and in
+ * place otherwise. Either way the bits are those of the layers apart. */
+static void plan_fusion(cnn_net *net) {
+  for (int i = 0; i + 1 < net->num_layers; i++) {
+    struct cnn_layer *relu = net->layers[i + 1];
+    if (!(net->layers[i]->ops->fuses & CNN_LAYER_FUSES_RELU_AFTER) ||
+        relu->ops != &cnn_relu_layer_ops)
+      continue;
+    net->layers[i]->relu_after = 1;
+    relu->fused = CNN_LAYER_FUSED_FORWARD;
+    if (i + 2 < net->num_layers &&
+        (net->layers[i + 2]->ops->fuses & CNN_LAYER_FUSES_RELU_GRAD)) {
+      net->layers[i + 2]->relu_grad = 1;
+      relu->fused |= CNN_LAYER_FUSED_BACKWARD;
+    }
+  }
+}
+
 static cnn_status create_buffers(cnn_net *net) {
   int L = net->num_layers, b = net->max_batch;
   net->acts = cnn_alloc_zeroed((size_t)L + 1, sizeof *net->acts, "net activations");
@@ -138,6 +158,11 @@ static cnn_status create_buffers(cnn_net *net) {
       if ((st = cnn_flatten(&net->acts[i], &net->acts[i + 1])) ||
           (st = cnn_flatten(&net->deltas[i], &net->deltas[i + 1])))
         return st;
+      continue;
+    }
+    if (net->layers[i]->fused) { /* a ReLU in place */
+      net->acts[i + 1] = cnn_tensor_view(net->acts[i].data, b, out.c, out.h, out.w);
+      net->deltas[i + 1] = cnn_tensor_view(net->deltas[i].data, b, out.c, out.h, out.w);
       continue;
     }
     if ((st = cnn_tensor_init(&net->acts[i + 1], b, out.c, out.h, out.w)) ||
@@ -182,7 +207,7 @@ static cnn_status warm_up(cnn_net *net, cnn_context *ctx) {
 }
 
 static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
-                        cnn_rng *rng) {
+                        cnn_rng *rng, int fuse) {
   cnn_status st = cnn_model_parse(text, &net->model);
   if (st) return st;
   if (net->model.num_layers == 0)
@@ -210,6 +235,7 @@ static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "net: batch %d of %dx%dx%d images is too large", net->max_batch,
                      net->model.input.c, net->model.input.h, net->model.input.w);
+  if (fuse) plan_fusion(net);
   if ((st = create_params(net, rng)) || (st = create_buffers(net)) ||
       (st = create_workers(net, ctx)) || (st = warm_up(net, ctx)))
     return st;
@@ -218,6 +244,11 @@ static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
 
 cnn_status cnn_net_create(cnn_context *ctx, const char *model_text, int max_batch,
                           cnn_rng *rng, cnn_net **out) {
+  return cnn_net_create_fusing(ctx, model_text, max_batch, rng, 1, out);
+}
+
+cnn_status cnn_net_create_fusing(cnn_context *ctx, const char *model_text, int max_batch,
+                                 cnn_rng *rng, int fuse, cnn_net **out) {
   if (!out) return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "net: out is NULL");
   *out = NULL;
   if (!ctx || !model_text || !rng)
@@ -230,7 +261,7 @@ cnn_status cnn_net_create(cnn_context *ctx, const char *model_text, int max_batc
   cnn_net *net = cnn_alloc_zeroed(1, sizeof *net, "net");
   if (!net) return CNN_STATUS_OUT_OF_MEMORY;
   net->max_batch = max_batch;
-  cnn_status st = build(net, ctx, builtin ? builtin : model_text, rng);
+  cnn_status st = build(net, ctx, builtin ? builtin : model_text, rng, fuse);
   if (st) {
     cnn_net_free(net);
     return st;

@@ -43,6 +43,10 @@ cnn_tensor *cnn_net_layer_param(cnn_net *net, int layer, int index) {
   return index >= 0 && index < l->num_params ? &l->params[index] : NULL;
 }
 
+int cnn_net_layer_fused(const cnn_net *net, int layer) {
+  return layer >= 0 && layer < net->num_layers ? net->layers[layer]->fused : 0;
+}
+
 const cnn_tensor *cnn_net_layer_output(const cnn_net *net, int layer) {
   if (layer < 0 || layer >= net->num_layers || !net->outputs[layer].data) return NULL;
   return &net->outputs[layer];

@@ -14,7 +14,7 @@ static cnn_status forward_part(cnn_net *net, cnn_context *ctx, int first, int n,
                                cnn_train_profile *profile) {
   for (int i = 0; i < net->num_layers; i++) {
     const struct cnn_layer *layer = net->layers[i];
-    if (layer->ops->is_view) continue;
+    if (layer->ops->is_view || (layer->fused & CNN_LAYER_FUSED_FORWARD)) continue;
     cnn_tensor x = cnn_tensor_slice(&net->acts[i], first, n);
     cnn_tensor y = cnn_tensor_slice(&net->acts[i + 1], first, n);
     const double start = profile ? cnn_seconds() : 0;
@@ -59,7 +59,7 @@ static cnn_status backward_part(cnn_net *net, cnn_context *ctx, int first, int n
     if (net->layers[i]->num_params) lowest = i;
   for (int i = net->num_layers - 1; i >= lowest; i--) {
     const struct cnn_layer *layer = net->layers[i];
-    if (layer->ops->is_view) continue;
+    if (layer->ops->is_view || (layer->fused & CNN_LAYER_FUSED_BACKWARD)) continue;
     cnn_tensor x = cnn_tensor_slice(&net->acts[i], first, n);
     cnn_tensor y = cnn_tensor_slice(&net->acts[i + 1], first, n);
     cnn_tensor dy = cnn_tensor_slice(&net->deltas[i + 1], first, n);
