@@ -101,8 +101,36 @@ static inline pool_vec pool_window_max(const struct cnn_pool_problem *p, const f
   return acc;
 }
 
+/* 2x2 windows at stride 2 without padding (the pooling of every MNIST
+ * model): each output row reads two whole input rows and every column is a
+ * vector lane, so these loops need none of the general ones' clipping. */
+static inline int pool_is_2x2(const struct cnn_pool_problem *p) {
+  return p->window_h == 2 && p->window_w == 2 && p->stride_h == 2 && p->stride_w == 2 &&
+         p->pad_h == 0 && p->pad_w == 0;
+}
+
+static inline void pool_max_fwd_2x2(const struct cnn_pool_problem *p, const float *x,
+                                    float *y) {
+  for (int oy = 0; oy < p->oh; oy++) {
+    const float *top = x + (size_t)2 * oy * p->w, *bottom = top + p->w;
+    float *out = y + (size_t)oy * p->ow;
+    for (int ox0 = 0; ox0 < p->ow; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, p->ow - ox0);
+      pool_vec even, odd, acc;
+      pool_load_pairs(top + 2 * ox0, n, &even, &odd);
+      acc = pool_max_first(odd, even);
+      pool_load_pairs(bottom + 2 * ox0, n, &even, &odd);
+      pool_store(out + ox0, pool_max_first(odd, pool_max_first(even, acc)), n);
+    }
+  }
+}
+
 static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const float *x,
                                      float *y) {
+  if (pool_is_2x2(p)) {
+    pool_max_fwd_2x2(p, x, y);
+    return;
+  }
   int lo, hi;
   pool_vector_columns(p, &lo, &hi);
   for (int oy = 0; oy < p->oh; oy++) {
@@ -172,8 +200,40 @@ static inline void pool_zero_uncovered(const struct cnn_pool_problem *p, int sto
  * maximum lane by lane, in column order. The ReLU gradient (relu_grad)
  * multiplies the written dy where the vector stores write every dx pixel
  * of a window, and is a last pass over the plane otherwise. */
+/* The windows' pixels are taps 0 to 3 in the scalar fold's order; dy (as
+ * 0 + dy) goes to the first maximum's, times its ReLU gradient with
+ * relu_grad, +0 to the others. */
+static inline void pool_max_bwd_2x2(const struct cnn_pool_problem *p, const float *x,
+                                    const float *dy, float *dx) {
+  const pool_vec zero = pool_splat(0.0f);
+  for (int oy = 0; oy < p->oh; oy++) {
+    const size_t row = (size_t)2 * oy * p->w;
+    const float *grad = dy + (size_t)oy * p->ow;
+    for (int ox0 = 0; ox0 < p->ow; ox0 += POOL_LANES) {
+      const int n = pool_min(POOL_LANES, p->ow - ox0);
+      pool_vec acc, tap1, tap2, tap3, best = zero;
+      pool_load_pairs(x + row + 2 * ox0, n, &acc, &tap1);
+      pool_load_pairs(x + row + p->w + 2 * ox0, n, &tap2, &tap3);
+      pool_argmax_step(tap1, 1.0f, &acc, &best);
+      pool_argmax_step(tap2, 2.0f, &acc, &best);
+      pool_argmax_step(tap3, 3.0f, &acc, &best);
+      pool_vec share = pool_add(pool_load(grad + ox0, n), zero);
+      if (p->relu_grad) share = pool_mul(share, pool_positive_one(acc));
+      pool_store_pairs(dx + row + 2 * ox0, pool_pick(best, 0.0f, share),
+                       pool_pick(best, 1.0f, share), 2 * n);
+      pool_store_pairs(dx + row + p->w + 2 * ox0, pool_pick(best, 2.0f, share),
+                       pool_pick(best, 3.0f, share), 2 * n);
+    }
+  }
+  pool_zero_uncovered(p, 1, dx);
+}
+
 static inline void pool_simd_max_bwd(const struct cnn_pool_problem *p, const float *x,
                                      const float *dy, float *dx) {
+  if (pool_is_2x2(p)) {
+    pool_max_bwd_2x2(p, x, dy, dx);
+    return;
+  }
   int lo, hi;
   pool_vector_columns(p, &lo, &hi);
   if ((size_t)p->window_h * p->w >= ((size_t)1 << 24)) lo = hi = p->ow;

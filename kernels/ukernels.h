@@ -168,6 +168,15 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
                float *dx);
 #include "kernels/f32_pool.inc"
 #undef CNN_F32_POOL_UKERNELS
+/* The unrolled tile bodies of the SIMD kernels do pointer arithmetic at
+ * every step; UBSan's pointer-overflow check on each makes the sanitizer
+ * build of one kernel file take minutes. ASan still checks every access. */
+#if defined(__clang__)
+#define CNN_NO_POINTER_OVERFLOW_CHECK __attribute__((no_sanitize("pointer-overflow")))
+#else
+#define CNN_NO_POINTER_OVERFLOW_CHECK
+#endif
+
 /* ------------------------------------------------ direct convolution ---
  * The direct path (src/conv/conv_direct.c) computes a convolution as a GEMM
  * whose B operand is never packed: the driver lays the image out once as
@@ -190,6 +199,20 @@ typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
                                                const float *a, const float *x,
                                                const int32_t *rows, float *c, size_t ldc,
                                                int accumulate);
+
+/* conv_direct_k: the same sums as conv_direct, vectorised over output
+ * channels instead of positions, for outputs too narrow to fill position
+ * vectors:
+ *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
+ *                  + sum_{p<kd} a[p*MR + i] * x[rows[p] + j]
+ * for i < mr (1 <= mr <= MR) and j < nr (1 <= nr <= NR); nothing else of C
+ * is written. a holds MR values per step, zero past the real channels.
+ * The kernels transpose their tile on the way out; they read x[rows[p] + j]
+ * for j < nr only. */
+typedef void (*cnn_f32_conv_direct_k_ukernel_fn)(size_t mr, size_t nr, size_t kd,
+                                                 const float *a, const float *x,
+                                                 const int32_t *rows, float *c,
+                                                 size_t ldc, int accumulate);
 
 /* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
  * output positions (the vector dimension) of `batch` images:
@@ -271,9 +294,9 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 #define CNN_CONV_DGRAD_CV_VARIANTS 4
 
 /* Declarations of every kernel and its scalar twin, from the register lists
- * kernels/f32_conv_direct.inc, kernels/f32_conv_wgrad.inc,
- * kernels/f32_conv_pack.inc, kernels/f32_conv_wgrad_kv.inc and
- * kernels/f32_conv_dgrad_cv.inc. */
+ * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
+ * kernels/f32_conv_wgrad.inc, kernels/f32_conv_pack.inc,
+ * kernels/f32_conv_wgrad_kv.inc and kernels/f32_conv_dgrad_cv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -281,6 +304,13 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
             const int32_t *rows, float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr, vl)                 \
+  void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);        \
+  void twin(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
+            const int32_t *rows, float *c, size_t ldc, int accumulate);
+#include "kernels/f32_conv_direct_k.inc"
+#undef CNN_F32_CONV_DIRECT_K_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
   void name(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
             size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
@@ -370,6 +400,9 @@ struct cnn_kernels {
   int conv_direct_mr, conv_direct_nr;
   cnn_f32_conv_direct_ukernel_fn conv_direct;
   const char *conv_direct_name;
+  int conv_direct_k_mr, conv_direct_k_nr, conv_direct_k_vl;
+  cnn_f32_conv_direct_k_ukernel_fn conv_direct_k;
+  const char *conv_direct_k_name;
   /* Weight-gradient tiles of several shapes (the driver takes the one that
    * pads the problem least), in register-list order. */
   struct cnn_conv_wgrad_variant {

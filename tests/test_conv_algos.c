@@ -142,7 +142,7 @@ static void label_of(char *out, size_t size, const char *algo, cnn_isa isa, int 
 
 static void test_grid(cnn_context *ctx) {
   test_rng rng = test_rng_seeded(20261123);
-  static const char *const names[] = {"direct", "im2col", "auto"};
+  static const char *const names[] = {"direct_k", "direct", "im2col", "auto"};
   for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
     const struct cnn_conv_problem p = problem_of(&shapes[si]);
     struct buffers b;
@@ -226,11 +226,20 @@ static void test_choice(cnn_context *ctx) {
   CHECK_OK(cnn_conv_forward(ctx, &p, x, w, NULL, y));
   unsetenv("CNN_CONV_ALGO");
 
-  /* auto: direct, except where the list says a later one suits better. */
+  /* auto: direct, except where the list says another one suits better. */
   const struct cnn_conv_algo *chosen;
   CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &p, CNN_CONV_FORWARD, &chosen));
   CHECK(chosen && strcmp(chosen->name, "direct") == 0, "auto forward: %s",
         chosen ? chosen->name : "none");
+  /* 16 filters over 10-wide output rows computed 14 wide (lenet_c2). */
+  const struct shape narrow = {2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0};
+  const struct cnn_conv_problem lenet_c2 = problem_of(&narrow);
+  for (int pass = CNN_CONV_FORWARD; pass <= CNN_CONV_BACKWARD_WEIGHTS; pass++) {
+    CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &lenet_c2, (cnn_conv_pass)pass, &chosen));
+    const char *want = pass == CNN_CONV_FORWARD ? "direct_k" : "direct";
+    CHECK(chosen && strcmp(chosen->name, want) == 0, "auto lenet_c2 pass %d: %s", pass,
+          chosen ? chosen->name : "none");
+  }
   const struct shape pw = {2, 8, 5, 5, 4, 1, 1, 1, 1, 0, 0};
   const struct cnn_conv_problem pointwise = problem_of(&pw);
   CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &pointwise, CNN_CONV_BACKWARD_DATA, &chosen));

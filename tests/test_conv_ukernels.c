@@ -1,7 +1,8 @@
 /* Every direct-convolution micro-kernel of the register lists against its
  * scalar twin on the same inputs: conv_direct over row counts 1..MR, tile
  * widths 1..NR and step counts 1 to 300, overwriting a C pre-filled with
- * NaN and accumulating; conv_wgrad over lengths around the vector width
+ * NaN and accumulating; conv_direct_k likewise over channel counts and
+ * position counts; conv_wgrad over lengths around the vector width
  * and batches of 1 and 3; conv_pack over depths around the block of 16;
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
  * images, reading dy beside another block of filters, with and without
@@ -69,6 +70,57 @@ static void test_direct(cnn_isa isa, cnn_f32_conv_direct_ukernel_fn kernel,
           snprintf(what, sizeof what, "%s (%s) mr %d nr %d kd %zu acc %d", name,
                    cnn_isa_name(isa), mr, nr, kd, accumulate);
           compare_rows(what, c, ref, scale, (size_t)mr, (size_t)nr, 80);
+        }
+      }
+  free(x), free(a), free(c), free(ref), free(scale);
+}
+
+/* conv_direct_k over channel counts around every vector width and all
+ * position counts, into a C larger than the tile: nothing outside the
+ * mr x nr tile may be written. Steps read up to the last float of x. */
+static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
+                          cnn_f32_conv_direct_k_ukernel_fn twin, int mr_max, int nr_max,
+                          const char *name, test_rng *rng) {
+  enum { LDC = 27, ROWS = 67, KD_MAX = 300 };
+  float *x = malloc(sizeof(float) * X_LEN);
+  float *a = aligned_alloc(64, sizeof(float) * KD_MAX * 64);
+  float *c = malloc(sizeof(float) * ROWS * LDC), *ref = malloc(sizeof(float) * ROWS * LDC);
+  float *scale = malloc(sizeof(float) * ROWS * LDC);
+  int32_t rows[KD_MAX];
+  test_fill_uniform(rng, x, X_LEN, -1, 1);
+  static const size_t kds[] = {1, 2, 7, 33, KD_MAX};
+  static const int mrs[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 47, 48, 49, 63, 64};
+  for (size_t ki = 0; ki < sizeof kds / sizeof kds[0]; ki++)
+    for (size_t mi = 0; mi < sizeof mrs / sizeof mrs[0] && mrs[mi] <= mr_max; mi++)
+      for (int nr = 1; nr <= nr_max; nr++) {
+        const size_t kd = kds[ki];
+        const int mr = mrs[mi];
+        /* Zero past the real channels, as the drivers pack. */
+        for (size_t p = 0; p < kd; p++)
+          for (int i = 0; i < mr_max; i++)
+            a[p * mr_max + i] = i < mr ? (float)test_rng_int(rng, -1000, 1000) / 1000 : 0.0f;
+        for (size_t p = 0; p < kd; p++) rows[p] = test_rng_int(rng, 0, X_LEN - nr);
+        rows[kd - 1] = X_LEN - nr;
+        for (int accumulate = 0; accumulate <= 1; accumulate++) {
+          for (int i = 0; i < ROWS * LDC; i++) c[i] = ref[i] = accumulate ? (float)(i % 7) : NAN;
+          kernel((size_t)mr, (size_t)nr, kd, a, x, rows, c, LDC, accumulate);
+          twin((size_t)mr, (size_t)nr, kd, a, x, rows, ref, LDC, accumulate);
+          for (int i = 0; i < mr; i++)
+            for (int j = 0; j < nr; j++) {
+              double sum = accumulate ? 7 : 0;
+              for (size_t p = 0; p < kd; p++)
+                sum += fabs((double)a[p * mr_max + i] * x[rows[p] + j]);
+              scale[i * LDC + j] = (float)sum;
+            }
+          char what[128];
+          snprintf(what, sizeof what, "%s (%s) mr %d nr %d kd %zu acc %d", name,
+                   cnn_isa_name(isa), mr, nr, kd, accumulate);
+          compare_rows(what, c, ref, scale, (size_t)mr, (size_t)nr, LDC);
+          int outside = 0;
+          for (int i = 0; i < ROWS * LDC; i++)
+            if (i / LDC >= mr || i % LDC >= nr)
+              outside += accumulate ? c[i] != (float)(i % 7) : !isnan(c[i]);
+          CHECK(outside == 0, "%s: %d floats outside the tile written", what, outside);
         }
       }
   free(x), free(a), free(c), free(ref), free(scale);
@@ -262,6 +314,10 @@ int main(void) {
   }
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(isa, name, twin, mr, nr, vl) \
+  if (runnable(isa)) test_direct_k(isa, name, twin, mr, nr, #name, &rng);
+#include "kernels/f32_conv_direct_k.inc"
+#undef CNN_F32_CONV_DIRECT_K_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr) \
   if (runnable(isa)) test_wgrad(isa, name, twin, mr, nr, #name, &rng);
 #include "kernels/f32_conv_wgrad.inc"

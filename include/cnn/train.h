@@ -213,9 +213,10 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
 /* Where the time of training steps goes, in seconds, summed over every
  * step trained while the profile is attached: each layer's forward and
  * backward pass (arrays of cnn_net_num_layers() entries; a view layer
- * and the fused passes of cnn_net_layer_fused() stay at 0), loading and scaling the batches, the loss with its
- * gradient, and the optimizer's updates. The caller owns the memory and
- * zeroes it to start counting. */
+ * and the fused passes of cnn_net_layer_fused() stay at 0), loading and
+ * scaling the batches, the loss with its gradient, and the optimizer's
+ * updates with the check before them that the gradients are finite. The
+ * caller owns the memory and zeroes it to start counting. */
 typedef struct cnn_train_profile {
   double *forward_s, *backward_s;
   double load_s, loss_s, update_s;

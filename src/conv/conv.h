@@ -4,10 +4,10 @@
  * from the context's scratch memory.
  *
  * Several algorithms implement every pass (conv/conv_algo.h lists them):
- * the entry points below run the one CNN_CONV_ALGO names (im2col, direct,
- * reference) or, by default and with CNN_CONV_ALGO=auto, the first in the
- * list that accepts the problem and suits it (a deterministic rule, from
- * measurements on bench/conv_shapes.csv). An unknown CNN_CONV_ALGO is an
+ * the entry points below run the one CNN_CONV_ALGO names (direct_k,
+ * direct, im2col, reference) or, by default and with CNN_CONV_ALGO=auto,
+ * the first in the list that accepts the problem and suits it (a
+ * deterministic rule, from measurements on bench/conv_shapes.csv). An unknown CNN_CONV_ALGO is an
  * error. */
 #ifndef CNN_CONV_CONV_H
 #define CNN_CONV_CONV_H

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "conv/conv_direct.h"
+#include "conv/conv_direct_k.h"
 #include "conv/conv_im2col.h"
+#include "runtime/context.h"
 #include "runtime/error.h"
 
 /* ReLU after a path that has no fused epilogue. */
@@ -23,11 +25,31 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
   return cnn_conv_direct_check(p);
 }
 
+/* ---- direct, forward vectorised over output channels ---- */
+
+/* The backward passes are the direct path's. The forward pass suits when
+ * its lanes do clearly more useful work than the position-vectorised
+ * tiles': the output channels fill whole vectors better, by more than 5%,
+ * than the output row fills the plane row it is computed in. Below that
+ * margin (resnet_s2, alex_c1 of bench/conv_shapes.csv, measured with
+ * conv_bench) streaming the filter blocks for every row segment costs more
+ * than the lanes gain. */
+static int direct_k_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
+                          cnn_conv_pass pass) {
+  if (pass != CNN_CONV_FORWARD) return 0;
+  const int vl = ctx->kernels->conv_direct_k_vl;
+  const double channels_used = (double)p->k / ((p->k + vl - 1) / vl * vl);
+  const double positions_used = (double)p->ow / (p->ow + (p->s - 1) / p->stride_w);
+  return channels_used > positions_used + 0.05;
+}
+
 /* Backward-data of a 1x1 filter at stride 1 without padding is a plain
  * GEMM whose reduction is only the K filters: there the im2col path's GEMM
  * (no column matrix at all) beats the direct kernels (measured on
  * pw_1x1 of bench/conv_shapes.csv). */
-static int direct_suits(const struct cnn_conv_problem *p, cnn_conv_pass pass) {
+static int direct_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
+                        cnn_conv_pass pass) {
+  (void)ctx;
   const int pointwise = p->r == 1 && p->s == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                         p->pad_h == 0 && p->pad_w == 0;
   return !(pointwise && pass == CNN_CONV_BACKWARD_DATA);
@@ -88,6 +110,8 @@ static cnn_status reference_backward_weights(cnn_context *ctx,
 }
 
 static const struct cnn_conv_algo algos[] = {
+    {"direct_k", direct_init, direct_k_suits, cnn_conv_direct_k_forward,
+     cnn_conv_direct_backward_data, cnn_conv_direct_backward_weights},
     {"direct", direct_init, direct_suits, cnn_conv_direct_forward,
      cnn_conv_direct_backward_data, cnn_conv_direct_backward_weights},
     {"im2col", im2col_init, NULL, im2col_forward, cnn_conv_im2col_backward_data,
@@ -111,7 +135,8 @@ cnn_status cnn_conv_algo_parse(const char *name, const struct cnn_conv_algo **al
       return CNN_STATUS_OK;
     }
   return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
-                   "convolution algorithm \"%s\": expected auto, direct, im2col or reference",
+                   "convolution algorithm \"%s\": expected auto, direct_k, direct, im2col "
+                   "or reference",
                    name ? name : "(null)");
 }
 
@@ -127,7 +152,7 @@ cnn_status cnn_conv_algo_choose(const cnn_context *ctx, const struct cnn_conv_al
   const struct cnn_conv_algo *first = NULL;
   for (int i = 0; i < ALGO_COUNT; i++) {
     if (algos[i].init(ctx, p, pass) != CNN_STATUS_OK) continue;
-    if (!algos[i].suits || algos[i].suits(p, pass)) {
+    if (!algos[i].suits || algos[i].suits(ctx, p, pass)) {
       *chosen = &algos[i];
       return CNN_STATUS_OK;
     }

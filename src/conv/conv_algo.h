@@ -19,7 +19,7 @@ struct cnn_conv_algo {
                      cnn_conv_pass pass);
   /* For auto: zero when a later algorithm of the list is known to be
    * faster on p (NULL: always the best that accepts). */
-  int (*suits)(const struct cnn_conv_problem *p, cnn_conv_pass pass);
+  int (*suits)(const cnn_context *ctx, const struct cnn_conv_problem *p, cnn_conv_pass pass);
   cnn_status (*forward)(cnn_context *ctx, const struct cnn_conv_problem *p,
                         const float *x, const float *w, const float *bias,
                         int relu, float *y);
@@ -33,7 +33,7 @@ struct cnn_conv_algo {
 /* The list, best first, and its length. */
 const struct cnn_conv_algo *cnn_conv_algos(int *count);
 
-/* The algorithm named name ("direct", "im2col", "reference"), or NULL for
+/* The algorithm named name ("direct_k", "direct", "im2col", "reference"), or NULL for
  * "auto"; an unknown name is CNN_STATUS_INVALID_ARGUMENT. */
 cnn_status cnn_conv_algo_parse(const char *name, const struct cnn_conv_algo **algo);
 

@@ -9,8 +9,12 @@ enum { KC = 4096 };
 
 static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
+size_t cnn_direct_filters_len(int mr, int m, int kd) {
+  return round_up((size_t)m, (size_t)mr) * (size_t)kd;
+}
+
 size_t cnn_direct_gemm_a_len(const struct cnn_kernels *k, int m, int kd) {
-  return round_up((size_t)m, (size_t)k->conv_direct_mr) * (size_t)kd;
+  return cnn_direct_filters_len(k->conv_direct_mr, m, kd);
 }
 
 size_t cnn_direct_gemm_tiles(const struct cnn_kernels *k, const struct cnn_direct_gemm *g) {
@@ -29,7 +33,11 @@ size_t cnn_direct_gemm_reach(const struct cnn_kernels *k, const struct cnn_direc
 void cnn_direct_gemm_pack_a(const struct cnn_kernels *k, int m, int kd,
                             const float *w, size_t ch_stride,
                             const size_t *p_offset, float *a) {
-  const int mr = k->conv_direct_mr;
+  cnn_direct_pack_filters(k->conv_direct_mr, m, kd, w, ch_stride, p_offset, a);
+}
+
+void cnn_direct_pack_filters(int mr, int m, int kd, const float *w, size_t ch_stride,
+                             const size_t *p_offset, float *a) {
   for (int m0 = 0; m0 < m; m0 += mr) {
     float *panel = a + (size_t)m0 * kd;
     for (int p = 0; p < kd; p++)

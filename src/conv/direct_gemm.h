@@ -45,6 +45,12 @@ void cnn_direct_gemm_pack_a(const struct cnn_kernels *k, int m, int kd,
                             const float *w, size_t ch_stride,
                             const size_t *p_offset, float *a);
 
+/* The packing of both tile orientations: blocks of mr channels, each kd
+ * steps of mr values (zero past channel m), cnn_direct_filters_len floats. */
+size_t cnn_direct_filters_len(int mr, int m, int kd);
+void cnn_direct_pack_filters(int mr, int m, int kd, const float *w, size_t ch_stride,
+                             const size_t *p_offset, float *a);
+
 /* Computes the tile at flattened position o0 (a multiple of NR), whose
  * reduction step p reads x + g->rows[p]. */
 void cnn_direct_gemm_run_tile(const struct cnn_kernels *k,

@@ -48,6 +48,16 @@ static void fill_conv(void) {
   }
 #include "kernels/f32_conv_direct.inc"
 #undef CNN_F32_CONV_DIRECT_UKERNEL
+#define CNN_F32_CONV_DIRECT_K_UKERNEL(row_isa, name, twin, mr, nr, vl)          \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
+    tables[isa].conv_direct_k_mr = mr;                                     \
+    tables[isa].conv_direct_k_nr = nr;                                     \
+    tables[isa].conv_direct_k_vl = vl;                                     \
+    tables[isa].conv_direct_k = name;                                      \
+    tables[isa].conv_direct_k_name = #name;                                \
+  }
+#include "kernels/f32_conv_direct_k.inc"
+#undef CNN_F32_CONV_DIRECT_K_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
   if (row_isa == isa && tables[isa].conv_wgrad_count < CNN_CONV_WGRAD_VARIANTS) \
     tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \

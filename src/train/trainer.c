@@ -2,6 +2,8 @@
 #include "train/trainer.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "runtime/clock.h"
 #include "runtime/error.h"
@@ -85,17 +87,25 @@ static cnn_status shuffle(cnn_trainer *tr, int count) {
   return CNN_STATUS_OK;
 }
 
-/* The first parameter whose gradient holds a NaN or an infinity, else -1.
- * x * 0 is NaN exactly for those, so one sum per tensor tells (a loop the
- * compiler vectorizes; a pass over the gradients is small next to a step). */
-static int nonfinite_gradient(const cnn_net *net) {
-  for (int k = 0; k < net->num_params; k++) {
-    const float *g = net->grads[k].data;
-    size_t n = cnn_tensor_numel(&net->grads[k]);
-    float probe = 0;
-    for (size_t i = 0; i < n; i++) probe += g[i] * 0.0f;
-    if (probe != probe) return k;
+/* Nonzero when one of the n floats is a NaN or an infinity: all exponent
+ * bits set. An OR of integers, which the compiler vectorizes (a float sum
+ * it may not reorder would run at one add latency per value: 0.2 s of a
+ * `simple` epoch). */
+static int any_nonfinite(const float *x, size_t n) {
+  const uint32_t exponent = 0x7f800000u;
+  uint32_t found = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t bits;
+    memcpy(&bits, &x[i], sizeof bits);
+    found |= (bits & exponent) == exponent;
   }
+  return found != 0;
+}
+
+/* The first parameter whose gradient holds a NaN or an infinity, else -1. */
+static int nonfinite_gradient(const cnn_net *net) {
+  for (int k = 0; k < net->num_params; k++)
+    if (any_nonfinite(net->grads[k].data, cnn_tensor_numel(&net->grads[k]))) return k;
   return -1;
 }
 
@@ -129,6 +139,7 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        (double)loss, (unsigned long long)tr->epoch + 1, s + 1, steps,
                        (unsigned long long)tr->step + 1);
     /* Checked before the step, so the weights stay the last finite ones. */
+    if (profile) mark = cnn_seconds();
     int bad = nonfinite_gradient(net);
     if (bad >= 0)
       return cnn_error(CNN_STATUS_NUMERIC_ERROR,
@@ -136,7 +147,6 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
                        "(step %llu overall); try a lower learning rate",
                        net->param_names[bad], (unsigned long long)tr->epoch + 1, s + 1,
                        steps, (unsigned long long)tr->step + 1);
-    if (profile) mark = cnn_seconds();
     cnn_optimizer_step(tr->opt, net, tr->ctx, lr, ++tr->step);
     if (profile) lap(&mark, &profile->update_s);
     loss_sum += (double)loss * n;

@@ -1,0 +1,141 @@
+/* The direct path's forward pass on channel-vectorised tiles (conv_direct_k
+ * in kernels/ukernels.h): the same source planes and reduction steps as
+ * conv/conv_direct.c, but each tile is a segment of one output row times
+ * a block of output channels, so no position of a tile is ever discarded.
+ * The kernels transpose their tiles into NCHW themselves. */
+#include "conv/conv_direct_k.h"
+
+#include <stdint.h>
+
+#include "conv/direct_gemm.h"
+#include "conv/direct_planes.h"
+#include "conv/direct_scratch.h"
+#include "runtime/context.h"
+#include "runtime/parallel.h"
+
+struct k_job {
+  const struct cnn_conv_problem *p;
+  const struct cnn_kernels *k;
+  struct cnn_direct_planes planes;
+  int kd;
+  const int32_t *rows; /* kd plane offsets */
+  const float *a;      /* filters, packed in blocks of MR channels */
+  int segments;        /* tiles per output row */
+  const float *x, *bias;
+  int relu;
+  float *y;
+};
+
+/* Positions per tile: NR, a multiple of every chunk a kernel splits it in. */
+static int segment_width(const struct k_job *job) { return job->k->conv_direct_k_nr; }
+
+/* Output row i, positions [j0, j0 + count), every channel block; the
+ * kernel writes straight into y, the bias and ReLU follow in cache. */
+static void run_tile(const struct k_job *job, const float *planes, size_t tile, float *y) {
+  const struct cnn_conv_problem *p = job->p;
+  const int mr = job->k->conv_direct_k_mr;
+  const int i = (int)(tile / (size_t)job->segments);
+  const int j0 = (int)(tile % (size_t)job->segments) * segment_width(job);
+  const int count = p->ow - j0 < segment_width(job) ? p->ow - j0 : segment_width(job);
+  const float *src = planes + (size_t)i * job->planes.w + j0;
+  const size_t plane = (size_t)p->oh * p->ow;
+  float *out = y + (size_t)i * p->ow + j0;
+  for (int m0 = 0; m0 < p->k; m0 += mr) {
+    const int channels = p->k - m0 < mr ? p->k - m0 : mr;
+    job->k->conv_direct_k((size_t)channels, (size_t)count, (size_t)job->kd,
+                          job->a + (size_t)m0 * job->kd, src, job->rows,
+                          out + (size_t)m0 * plane, plane, 0);
+  }
+  if (!job->bias && !job->relu) return;
+  for (int ch = 0; ch < p->k; ch++) {
+    float *row = out + (size_t)ch * plane;
+    const float b = job->bias ? job->bias[ch] : 0.0f;
+    for (int j = 0; j < count; j++) {
+      const float v = job->bias ? row[j] + b : row[j];
+      row[j] = job->relu && !(v > 0.0f) ? 0.0f : v;
+    }
+  }
+}
+
+static const float *image_planes(const struct k_job *job, int image, float *buffer) {
+  const float *src = job->x + (size_t)image * job->p->c * job->p->h * job->p->w;
+  if (job->planes.in_place) return src;
+  cnn_direct_build_planes(&job->planes, src, buffer, 0, cnn_direct_plane_count(&job->planes));
+  return buffer;
+}
+
+/* Images go to threads dynamically, or, with fewer images than threads,
+ * the tiles of each image (as in conv/conv_direct.c). */
+static void execute(const struct k_job *job, int team, float *const *planes) {
+  const struct cnn_conv_problem *p = job->p;
+  const size_t tiles = (size_t)p->oh * job->segments, y_image = (size_t)p->k * p->oh * p->ow;
+  if (p->n >= team) {
+    CNN_OMP(parallel for num_threads(team) schedule(dynamic, 1) if (team > 1))
+    for (int n = 0; n < p->n; n++) {
+      const int t = cnn_thread_index();
+      const float *src = image_planes(job, n, planes[t]);
+      for (size_t tile = 0; tile < tiles; tile++)
+        run_tile(job, src, tile, job->y + (size_t)n * y_image);
+    }
+    return;
+  }
+  CNN_OMP(parallel num_threads(team) if (team > 1)) {
+    for (int n = 0; n < p->n; n++) {
+      const float *src = job->planes.in_place ? image_planes(job, n, NULL) : planes[0];
+      if (!job->planes.in_place) {
+        CNN_OMP(single)
+        image_planes(job, n, planes[0]);
+      }
+      CNN_OMP(for schedule(dynamic, 1))
+      for (size_t tile = 0; tile < tiles; tile++)
+        run_tile(job, src, tile, job->y + (size_t)n * y_image);
+    }
+  }
+}
+
+cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                     const float *x, const float *w, const float *bias,
+                                     int relu, float *y) {
+  const struct cnn_kernels *k = ctx->kernels;
+  const int team = cnn_team_size(ctx->num_threads);
+  const int mr = k->conv_direct_k_mr;
+  struct k_job job = {.p = p, .k = k, .kd = p->c * p->r * p->s, .x = x, .bias = bias,
+                      .relu = relu, .y = y};
+  job.segments = (p->ow + segment_width(&job) - 1) / segment_width(&job);
+  cnn_direct_forward_planes(p, &job.planes);
+  /* Tiles read only real positions, so an unpadded stride-1 input is its
+   * own plane set (the planes would be a copy of it). */
+  if (p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0)
+    job.planes.in_place = 1;
+
+  float *planes[team];
+  int32_t *rows = NULL;
+  size_t *offsets = NULL;
+  float *a = NULL;
+  struct cnn_scratch s = {0};
+  for (int pass = 0; pass < 2; pass++) {
+    rows = cnn_scratch_take(&s, sizeof(int32_t) * job.kd);
+    offsets = cnn_scratch_take(&s, sizeof(size_t) * job.kd);
+    a = cnn_scratch_take(&s, sizeof(float) * cnn_direct_filters_len(mr, p->k, job.kd));
+    for (int t = 0; t < team; t++) {
+      planes[t] = job.planes.in_place ? NULL
+                                      : cnn_scratch_take(&s, sizeof(float) * job.planes.len);
+    }
+    if (pass == 0) {
+      s.base = cnn_context_scratch(ctx, s.used);
+      if (!s.base) return CNN_STATUS_OUT_OF_MEMORY;
+      s.used = 0;
+    }
+  }
+  for (int c = 0, i = 0; c < p->c; c++)
+    for (int r = 0; r < p->r; r++)
+      for (int q = 0; q < p->s; q++, i++) {
+        rows[i] = cnn_direct_forward_row(p, &job.planes, c, r, q);
+        offsets[i] = (size_t)i;
+      }
+  cnn_direct_pack_filters(mr, p->k, job.kd, w, (size_t)job.kd, offsets, a);
+  job.rows = rows;
+  job.a = a;
+  execute(&job, team, planes);
+  return CNN_STATUS_OK;
+}
