@@ -15,6 +15,7 @@ struct train_args {
   int epochs, batch, threads, save_every;
   float lr, lr_decay, weight_decay;
   uint64_t seed;
+  double started; /* cli_now() when the command started */
 };
 
 /* One row of the report per epoch. */
@@ -22,13 +23,15 @@ struct epoch_row {
   unsigned long long epoch;
   double train_loss, train_accuracy, test_loss, test_accuracy, train_seconds,
       test_seconds;
+  double wall_seconds; /* from the start of the command to this report */
 };
 
 static const struct cli_usage usage = {
     "train", "[options]",
     "Trains a model on an IDX data set (train-* and t10k-* files, raw or .gz) and\n"
     "reports train loss and accuracy, test loss and accuracy on the whole test set\n"
-    "and seconds after every epoch. MODEL is a built-in name (lenet5, simple, mlp)\n"
+    "and seconds after every epoch (training, testing, and wall time since the\n"
+    "command started). MODEL is a built-in name (lenet5, simple, mlp)\n"
     "or a model text such as \"conv 32 3x3 pad 1, relu, maxpool 2, fc 128, relu,\n"
     "fc 10\" (layers: conv, maxpool, avgpool, fc, relu, sigmoid, tanh, flatten).\n"
     "The learning rate is multiplied by --lr-decay after every epoch.\n"
@@ -53,19 +56,19 @@ static FILE *open_log(const char *path, int append) {
   if (!f) return NULL;
   if (ftell(f) == 0)
     fprintf(f, "epoch,train_loss,train_accuracy,test_loss,test_accuracy,"
-               "train_seconds,test_seconds\n");
+               "train_seconds,test_seconds,wall_seconds\n");
   return f;
 }
 
 static void print_row(FILE *csv, const struct epoch_row *r) {
-  printf("%5llu %11.4f %9.2f%% %10.4f %8.2f%% %8.1f %7.1f\n", r->epoch, r->train_loss,
+  printf("%5llu %11.4f %9.2f%% %10.4f %8.2f%% %8.1f %7.1f %7.1f\n", r->epoch, r->train_loss,
          100 * r->train_accuracy, r->test_loss, 100 * r->test_accuracy,
-         r->train_seconds, r->test_seconds);
+         r->train_seconds, r->test_seconds, r->wall_seconds);
   fflush(stdout);
   if (csv) {
-    fprintf(csv, "%llu,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f\n", r->epoch, r->train_loss,
+    fprintf(csv, "%llu,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f,%.3f\n", r->epoch, r->train_loss,
             r->train_accuracy, r->test_loss, r->test_accuracy, r->train_seconds,
-            r->test_seconds);
+            r->test_seconds, r->wall_seconds);
     fflush(csv);
   }
 }
@@ -185,7 +188,7 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
     fprintf(stderr, "cnn train: interrupted before training\n");
     return 130;
   }
-  printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s\n");
+  printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s  wall_s\n");
   fflush(stdout); /* training has started: say so at once, also into a file */
   for (unsigned long long e = first; e <= last; e++) {
     struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every};
@@ -198,8 +201,9 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
     /* A failure (a non-finite loss among them) saves nothing: the checkpoint
      * on disk stays the last good one. */
     if (st) return cli_fail("train", "training", st);
-    struct epoch_row row = {e, stats.loss, stats.accuracy, 0, 0,
-                            cli_now() - hook.progress.start, 0};
+    struct epoch_row row = {.epoch = e, .train_loss = stats.loss,
+                            .train_accuracy = stats.accuracy,
+                            .train_seconds = cli_now() - hook.progress.start};
     double t = cli_now();
     cnn_evaluation ev;
     if ((st = cnn_net_evaluate(cnn_trainer_net(tr), ctx, test, &ev)))
@@ -207,6 +211,7 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
     row.test_loss = ev.loss;
     row.test_accuracy = ev.accuracy;
     row.test_seconds = cli_now() - t;
+    row.wall_seconds = cli_now() - a->started;
     print_row(csv, &row);
     if (a->plot && (st = save_plot(a->plot, curves, &row, first)))
       return cli_fail("train", "--plot", st);
@@ -221,7 +226,7 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
 int cli_train(int argc, char **argv) {
   struct train_args a = {.model = "lenet5", .optimizer = "adam", .data = "data/mnist",
                          .epochs = 10, .batch = 64, .seed = 1,
-                         .lr_decay = 0.8f};
+                         .lr_decay = 0.8f, .started = cli_now()};
   struct cli_option options[] = {
       CLI_STRING("--model", "MODEL", &a.model,
                  "lenet5 (default), simple, mlp, or a model text"),
