@@ -31,16 +31,18 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
  * its lanes do clearly more useful work than the position-vectorised
  * tiles': the output channels fill whole vectors better, by more than 5%,
  * than the output row fills the plane row it is computed in. Below that
- * margin (resnet_s2, alex_c1 of bench/conv_shapes.csv, measured with
- * conv_bench) streaming the filter blocks for every row segment costs more
- * than the lanes gain. */
+ * margin (resnet_3x3, alex_c1 of bench/conv_shapes.csv, measured with
+ * conv_bench) streaming the filter blocks for every row segment costs as
+ * much as the lanes gain. Every tile is also transposed on the way out,
+ * which a reduction of fewer than 64 steps does not pay for (simple_c1,
+ * 25 steps: 43 against 57 GFLOP/s). */
 static int direct_k_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                           cnn_conv_pass pass) {
   if (pass != CNN_CONV_FORWARD) return 0;
   const int vl = ctx->kernels->conv_direct_k_vl;
   const double channels_used = (double)p->k / ((p->k + vl - 1) / vl * vl);
   const double positions_used = (double)p->ow / (p->ow + (p->s - 1) / p->stride_w);
-  return channels_used > positions_used + 0.05;
+  return channels_used > positions_used + 0.05 && p->c * p->r * p->s >= 64;
 }
 
 /* Backward-data of a 1x1 filter at stride 1 without padding is a plain

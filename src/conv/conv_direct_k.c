@@ -49,11 +49,8 @@ static void run_tile(const struct k_job *job, const float *planes, size_t tile, 
   if (!job->bias && !job->relu) return;
   for (int ch = 0; ch < p->k; ch++) {
     float *row = out + (size_t)ch * plane;
-    const float b = job->bias ? job->bias[ch] : 0.0f;
-    for (int j = 0; j < count; j++) {
-      const float v = job->bias ? row[j] + b : row[j];
-      row[j] = job->relu && !(v > 0.0f) ? 0.0f : v;
-    }
+    cnn_direct_epilogue_row(row, (size_t)count, row, 1, job->bias ? job->bias + ch : NULL,
+                            job->relu);
   }
 }
 

@@ -47,14 +47,11 @@ void cnn_direct_pack_filters(int mr, int m, int kd, const float *w, size_t ch_st
   }
 }
 
-/* One row segment of the epilogue: out[j*step] = f(in[j]) for j < count,
- * f adding the bias and clamping at zero as asked. The unit-step loops are
- * separate so the compiler vectorises them. */
-static void store_segment(const float *in, size_t count, float *out, int step,
-                          const float *bias, int relu) {
+void cnn_direct_epilogue_row(const float *in, size_t count, float *out, int step,
+                             const float *bias, int relu) {
   const float b = bias ? *bias : 0.0f;
   if (step == 1 && !relu && !bias) {
-    memcpy(out, in, sizeof(float) * count);
+    if (out != in) memcpy(out, in, sizeof(float) * count);
   } else if (step == 1 && !relu) {
     for (size_t j = 0; j < count; j++) out[j] = in[j] + b;
   } else if (step == 1) {
@@ -84,7 +81,7 @@ static void scatter(const struct cnn_direct_gemm *g, const float *panel, size_t 
                                                                 : (size_t)g->out_w - j);
       float *out = dst + (size_t)(g->y0 + (int)i * g->sy) * g->dst_w + g->x0 + j * g->sx;
       for (int ch = 0; ch < g->m; ch++)
-        store_segment(panel + (size_t)ch * nr + (o - o0), count,
+        cnn_direct_epilogue_row(panel + (size_t)ch * nr + (o - o0), count,
                       out + (size_t)ch * g->dst_plane, g->sx,
                       epi && epi->bias ? epi->bias + ch : NULL, relu);
     }

@@ -31,6 +31,13 @@ struct cnn_direct_epilogue {
   int relu;
 };
 
+/* One row segment of the epilogue: out[j*step] = f(in[j]) for j < count,
+ * f adding *bias (when not NULL) and clamping at zero (when relu); in may
+ * be out. The unit-step loops are separate so the compiler vectorises
+ * them. */
+void cnn_direct_epilogue_row(const float *in, size_t count, float *out, int step,
+                             const float *bias, int relu);
+
 /* Floats of the packed filters of an m x kd GEMM. */
 size_t cnn_direct_gemm_a_len(const struct cnn_kernels *k, int m, int kd);
 /* Number of output tiles of the flattened output. */
