@@ -193,8 +193,7 @@ void cnn_f32_avgpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,
  * filter panel, MR values per step (rows past mr are never read); kd >= 1.
  * Kernels compute whole vectors: columns nr..round_up(nr, vector width)-1
  * of C (never past NR) may be written too, and with accumulate read. With
- * accumulate == 0 C is never read. Forward and backward-data run on it, and
- * backward-weights with B packed (rows[p] = p*NR). */
+ * accumulate == 0 C is never read. Forward and backward-data run on it. */
 typedef void (*cnn_f32_conv_direct_ukernel_fn)(size_t mr, size_t nr, size_t kd,
                                                const float *a, const float *x,
                                                const int32_t *rows, float *c, size_t ldc,
@@ -229,13 +228,6 @@ typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const fl
 
 /* The most conv_wgrad tiles one ISA registers. */
 #define CNN_CONV_WGRAD_VARIANTS 4
-
-/* conv_pack: gathers a dense B panel of nr shifted rows for conv_direct
- * (backward-weights), transposed so that positions become the depth:
- *   dst[o*nr + j] = x[rows[j] + o]   for o < kc, j < nr,
- * nr a multiple of 16, dst 64-byte aligned. */
-typedef void (*cnn_f32_conv_pack_ukernel_fn)(size_t kc, size_t nr, const float *x,
-                                             const int32_t *rows, float *dst);
 
 /* conv_wgrad_kv: the weight gradient with LANES filters in the vector
  * lanes, for one tile of filter taps: nrow rows of the source (offsets
@@ -295,7 +287,7 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
- * kernels/f32_conv_wgrad.inc, kernels/f32_conv_pack.inc,
+ * kernels/f32_conv_wgrad.inc,
  * kernels/f32_conv_wgrad_kv.inc and kernels/f32_conv_dgrad_cv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
@@ -320,11 +312,6 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
             float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_wgrad.inc"
 #undef CNN_F32_CONV_WGRAD_UKERNEL
-#define CNN_F32_CONV_PACK_UKERNEL(isa, name, twin)                             \
-  void name(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst); \
-  void twin(size_t kc, size_t nr, const float *x, const int32_t *rows, float *dst);
-#include "kernels/f32_conv_pack.inc"
-#undef CNN_F32_CONV_PACK_UKERNEL
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)  \
   void name(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
@@ -411,7 +398,6 @@ struct cnn_kernels {
     const char *name;
   } conv_wgrad[CNN_CONV_WGRAD_VARIANTS];
   int conv_wgrad_count;
-  cnn_f32_conv_pack_ukernel_fn conv_pack;
   /* Filter-vector weight-gradient kernels (lanes ascending), and the pack
    * of dy they read. */
   struct cnn_conv_wgrad_kv_variant {

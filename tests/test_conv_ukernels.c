@@ -3,7 +3,7 @@
  * widths 1..NR and step counts 1 to 300, overwriting a C pre-filled with
  * NaN and accumulating; conv_direct_k likewise over channel counts and
  * position counts; conv_wgrad over lengths around the vector width
- * and batches of 1 and 3; conv_pack over depths around the block of 16;
+ * and batches of 1 and 3;
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
  * images, reading dy beside another block of filters, with and without
  * the bias gradient (exact: plain adds in the twin's order); its pack of dy over
@@ -284,26 +284,6 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
   free(x), free(a), free(c), free(ref), free(scale);
 }
 
-static void test_pack(cnn_isa isa, cnn_f32_conv_pack_ukernel_fn kernel,
-                      cnn_f32_conv_pack_ukernel_fn twin, const char *name, test_rng *rng) {
-  float *x = malloc(sizeof(float) * X_LEN);
-  float *got = aligned_alloc(64, sizeof(float) * 140 * 64);
-  float *want = aligned_alloc(64, sizeof(float) * 140 * 64);
-  int32_t rows[64];
-  test_fill_uniform(rng, x, X_LEN, -1, 1);
-  static const size_t kcs[] = {1, 15, 16, 17, 140};
-  for (size_t ki = 0; ki < sizeof kcs / sizeof kcs[0]; ki++)
-    for (size_t nr = 16; nr <= 64; nr += 48) {
-      for (size_t j = 0; j < nr; j++) rows[j] = test_rng_int(rng, 0, X_LEN - 200);
-      kernel(kcs[ki], nr, x, rows, got);
-      twin(kcs[ki], nr, x, rows, want);
-      char what[128];
-      snprintf(what, sizeof what, "%s (%s) kc %zu nr %zu", name, cnn_isa_name(isa), kcs[ki], nr);
-      test_equal(what, got, want, kcs[ki] * nr);
-    }
-  free(x), free(got), free(want);
-}
-
 int main(void) {
   test_rng rng = test_rng_seeded(5150);
   int ran = 0;
@@ -333,10 +313,6 @@ int main(void) {
   if (runnable(isa)) test_dgrad_cv(isa, name, twin, lanes, jmax, #name, &rng);
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
-#define CNN_F32_CONV_PACK_UKERNEL(isa, name, twin) \
-  if (runnable(isa)) test_pack(isa, name, twin, #name, &rng);
-#include "kernels/f32_conv_pack.inc"
-#undef CNN_F32_CONV_PACK_UKERNEL
   if (ran <= 1) {
     printf("test_conv_ukernels: no SIMD kernel runnable here\n");
     return TEST_SKIP;

@@ -2,18 +2,13 @@
  *   dw[k][c,r,s] = sum_{n,o} dyq[n][k][o] * planes_n[row(c,r,s) + o]
  * over the forward planes of every image (conv/direct_planes.h), where dyq
  * is dy laid out in the planes' flattened rows with zeros in the discarded
- * columns, so that they add nothing. Three engines compute it:
- * - GEMM: per block of positions o, dyq is packed into A panels and the
- *   planes' rows gathered into dense B panels, and the conv_direct
- *   micro-kernel (whose B rows are then simply consecutive) accumulates dw
- *   tiles; best when there are enough filters to amortise the gathering.
+ * columns, so that they add nothing. Two engines compute it:
  * - dot: the conv_wgrad micro-kernel computes MR x NR tiles of dw as dot
- *   products along o, reading the planes in place; for few filters.
+ *   products along o, reading the planes in place; for strided problems.
  * - filter-vector (kv): dy is packed channels-last, and the conv_wgrad_kv
  *   micro-kernel accumulates vectors of filters times broadcast plane
  *   values over the real output positions only (no discarded columns, no
- *   horizontal sums); for every stride-1 problem, the other two serving
- *   the strided ones.
+ *   horizontal sums); for every stride-1 problem.
  *
  * Threads take contiguous runs of images, each summing into its own partial
  * gradient; the partials are then added in thread order, so the result is
@@ -29,16 +24,13 @@
 #include "conv/direct_scratch.h"
 #include "runtime/context.h"
 #include "runtime/parallel.h"
-#include "runtime/topology.h"
 
 static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
-/* Positions per GEMM block: a kc x NR B panel stays in L1 or near it. */
-enum { GEMM_KC = 128 };
 /* Bytes of planes and dyq of one group of images of the dot engine. */
 enum { GROUP_BYTES = 192 << 10, MAX_GROUP = 64 };
 
-enum engine { ENGINE_DOT, ENGINE_GEMM, ENGINE_KV };
+enum engine { ENGINE_DOT, ENGINE_KV };
 
 /* The kv engine's tiles of taps: rows (c, r) of the planes in blocks of
  * at most nrow, times chunks of consecutive s. */
@@ -62,7 +54,6 @@ struct wgrad_job {
   /* Element (filter, tap) of a partial gradient is at
    * filter*out_filter + tap*out_tap: [k_pad][kd_pad], or [kd][k_pad] (kv). */
   size_t out_filter, out_tap;
-  const int32_t *panel_rows; /* GEMM: row p of a packed B panel at p*NR */
   int dy_in_place;      /* dy itself serves as dyq */
   size_t group;         /* images per engine call */
   size_t x_batch, dy_batch; /* image strides of the planes and of dyq */
@@ -71,7 +62,6 @@ struct wgrad_job {
 
 struct wgrad_thread {
   float *planes, *dyq, *partial;
-  float *packed_a, *packed_b; /* GEMM engine */
 };
 
 /* The planes of images [i, i + count) at stride job->x_batch. */
@@ -169,33 +159,6 @@ static void run_tiles(const struct wgrad_job *job, const float *planes, const fl
   }
 }
 
-/* GEMM engine: p-panels [first, last) of dw (NR columns each) from one
- * image into out (k_pad x kd_pad), all filters. */
-static void run_gemm(const struct wgrad_job *job, const float *planes, const float *dyq,
-                     size_t first, size_t last, const struct wgrad_thread *th, float *out,
-                     int accumulate) {
-  const struct cnn_kernels *k = job->k;
-  const size_t mr = (size_t)k->conv_direct_mr, nr = (size_t)k->conv_direct_nr;
-  for (size_t o0 = 0; o0 < job->len; o0 += GEMM_KC) {
-    const size_t kc = job->len - o0 < GEMM_KC ? job->len - o0 : GEMM_KC;
-    /* A: filter rows of dyq, MR per panel. */
-    for (size_t m0 = 0; m0 < job->k_pad; m0 += mr) {
-      float *panel = th->packed_a + m0 * kc;
-      for (size_t i = 0; i < mr; i++) {
-        const float *row = dyq + (m0 + i) * job->ld_dy + o0;
-        for (size_t o = 0; o < kc; o++) panel[o * mr + i] = row[o];
-      }
-    }
-    for (size_t pp = first; pp < last; pp++) {
-      /* B: the planes' rows of NR steps, gathered. */
-      k->conv_pack(kc, nr, planes + o0, job->rows + pp * nr, th->packed_b);
-      for (size_t m0 = 0; m0 < job->k_pad; m0 += mr)
-        k->conv_direct(mr, nr, kc, th->packed_a + m0 * kc, th->packed_b, job->panel_rows,
-                       out + m0 * job->kd_pad + pp * nr, job->kd_pad, accumulate || o0 > 0);
-    }
-  }
-}
-
 /* dbias[k] = sum of dy over images and positions, in lanes of 16 partial
  * sums (so the compiler vectorises it) reduced in a fixed order. */
 static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, float *dbias,
@@ -218,26 +181,11 @@ static void bias_gradient(const struct cnn_conv_problem *p, const float *dy, flo
   }
 }
 
-/* The engine. The dot engine reads each image's planes and dyq once per
- * tile of dw, so it wants them near the core; with several threads those
- * streams share the L3 and its bandwidth. Measured on Zen 4: the dot engine
- * beats the GEMM engine on every shape of bench/conv_shapes.csv whose
- * planes and dyq, times the threads, fit in twice the L2; the GEMM engine,
- * blocking positions, wins on the larger ones (1x1 convolutions of big
- * images at 1 thread; alex_c1 at 2). */
-static int wants_gemm(const struct wgrad_job *job, int team) {
-  const size_t bytes = sizeof(float) * (job->x_batch + job->dy_batch);
-  return bytes * (size_t)team > 2 * cnn_topology()->l2;
-}
-
-/* Runs the engine over dw tile columns [first, last) (p-panels for GEMM,
- * whole tiles in row-major order for dot) of one image. */
+/* Runs the engine over units [first, last) of dw (whole tiles in
+ * row-major order for dot) from `count` images. */
 static void run_engine(const struct wgrad_job *job, const float *planes, const float *dyq,
-                       size_t count, size_t first, size_t last,
-                       const struct wgrad_thread *th, float *out, int accumulate) {
-  if (job->engine == ENGINE_GEMM)
-    run_gemm(job, planes, dyq, first, last, th, out, accumulate);
-  else if (job->engine == ENGINE_KV)
+                       size_t count, size_t first, size_t last, float *out, int accumulate) {
+  if (job->engine == ENGINE_KV)
     run_kv(job, planes, dyq, count, first, last, out, accumulate);
   else
     run_tiles(job, planes, dyq, count, first, last, out, accumulate);
@@ -253,9 +201,9 @@ static int team_now(void) {
 
 /* The kv variant that pads the filter count least (ties: the widest), or
  * NULL for strides other than 1 (taps s would not be consecutive in the
- * planes). Measured on Zen 4 at 1 thread, the kv engine beats the dot and
- * GEMM engines on every stride-1 shape of bench/conv_shapes.csv (lenet_c2
- * 90 against 55 GFLOP/s, simple_c1 68 against 55, vgg_3x3 105 against 93),
+ * planes). Measured on Zen 4 at 1 thread, the kv engine beats the dot
+ * engine on every stride-1 shape of bench/conv_shapes.csv (lenet_c2 90
+ * against 55 GFLOP/s, simple_c1 68 against 55, vgg_3x3 105 against 93),
  * even with 6 filters in 8 lanes (lenet_c1). */
 static const struct cnn_conv_wgrad_kv_variant *kv_variant(const struct cnn_kernels *k,
                                                           const struct cnn_conv_problem *p) {
@@ -321,25 +269,22 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     job.dy_batch = (size_t)p->oh * p->ow * job.k_pad;
     kv_tiles_init(p, kv, job.k_pad, &job.kv);
   } else {
-    /* Choose between dot and GEMM on the dot engine's sizes, then size for
-     * the one chosen. */
-    for (int pass = 0; pass < 2; pass++) {
-      const int gemm = job.engine == ENGINE_GEMM;
-      const size_t mr = (size_t)(gemm ? k->conv_direct_mr : job.dot->mr);
-      const size_t nr = (size_t)(gemm ? k->conv_direct_nr : job.dot->nr);
-      job.k_pad = round_up((size_t)p->k, mr);
-      job.kd_pad = round_up(kd, nr);
-      job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
-      job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
-      job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
-      if (pass == 0) job.engine = wants_gemm(&job, team) ? ENGINE_GEMM : ENGINE_DOT;
-    }
+    /* Measured on Zen 4, this engine is as fast as a GEMM over packed
+     * panels at 1 thread on the strided shapes of bench/conv_shapes.csv
+     * (resnet_s2, alex_c1) and faster at 2 (alex_c1 178 against 135
+     * GFLOP/s): its streams fit the caches well enough. */
+    job.engine = ENGINE_DOT;
+    job.k_pad = round_up((size_t)p->k, (size_t)job.dot->mr);
+    job.kd_pad = round_up(kd, (size_t)job.dot->nr);
+    job.dy_in_place = job.planes.in_place && job.k_pad == (size_t)p->k;
+    job.ld_dy = job.dy_in_place ? job.len : round_up(job.len, 16);
+    job.dy_batch = job.dy_in_place ? (size_t)p->k * p->oh * p->ow : job.k_pad * job.ld_dy;
     job.out_filter = job.kd_pad;
     job.out_tap = 1;
   }
   const int by_image = p->n >= team;
   job.group = 1;
-  if (job.engine != ENGINE_GEMM && by_image) {
+  if (by_image) {
     const size_t bytes = sizeof(float) * ((job.planes.in_place ? 0 : job.x_batch) +
                                           (job.dy_in_place ? 0 : job.dy_batch));
     job.group = bytes ? GROUP_BYTES / bytes : MAX_GROUP;
@@ -350,22 +295,16 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   /* The partial gradients; the kv engine's end with the bias gradient. */
   const size_t grid = job.k_pad * job.kd_pad + (job.engine == ENGINE_KV ? job.k_pad : 0);
   /* The units threads split when they share an image. */
-  size_t units;
-  if (job.engine == ENGINE_GEMM)
-    units = job.kd_pad / (size_t)k->conv_direct_nr;
-  else if (job.engine == ENGINE_KV)
-    units = job.kv.k_blocks * job.kv.row_tiles * job.kv.chunks;
-  else
-    units = grid / ((size_t)job.dot->mr * job.dot->nr);
+  const size_t units = job.engine == ENGINE_KV
+                           ? job.kv.k_blocks * job.kv.row_tiles * job.kv.chunks
+                           : grid / ((size_t)job.dot->mr * job.dot->nr);
   struct wgrad_thread threads[team];
   float *shared_out = NULL;
   struct cnn_scratch s = {0};
   for (int pass = 0; pass < 2; pass++) {
     int32_t *rows = cnn_scratch_take(&s, sizeof(int32_t) * job.kd_pad);
-    int32_t *panel_rows = cnn_scratch_take(&s, sizeof(int32_t) * GEMM_KC);
     job.rows = rows;
     job.kv.rows = rows;
-    job.panel_rows = panel_rows;
     if (!by_image) shared_out = cnn_scratch_take(&s, sizeof(float) * grid);
     for (int t = 0; t < team; t++) {
       struct wgrad_thread th = {0};
@@ -374,10 +313,6 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
       if (!job.dy_in_place)
         th.dyq = cnn_scratch_take(&s, sizeof(float) * job.dy_batch * job.group);
       if (by_image) th.partial = cnn_scratch_take(&s, sizeof(float) * grid);
-      if (job.engine == ENGINE_GEMM) {
-        th.packed_a = cnn_scratch_take(&s, sizeof(float) * job.k_pad * GEMM_KC);
-        th.packed_b = cnn_scratch_take(&s, sizeof(float) * GEMM_KC * k->conv_direct_nr);
-      }
       if (pass) threads[t] = th;
     }
     if (pass == 0) {
@@ -400,7 +335,6 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
             rows[i++] = cnn_direct_forward_row(p, &job.planes, (int)c, r, q);
       for (size_t i = kd; i < job.kd_pad; i++) rows[i] = rows[kd - 1];
     }
-    for (size_t i = 0; i < GEMM_KC; i++) panel_rows[i] = (int32_t)(i * k->conv_direct_nr);
   }
   if (job.engine == ENGINE_KV && !job.planes.in_place)
     for (int t = 0; t < team; t++)
@@ -419,7 +353,7 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
         const size_t count = (size_t)(end - i) < job.group ? (size_t)(end - i) : job.group;
         const float *planes = image_planes(&job, i, count, th->planes);
         const float *dyq = image_dyq(&job, i, count, th->dyq);
-        run_engine(&job, planes, dyq, count, 0, units, th, th->partial, started);
+        run_engine(&job, planes, dyq, count, 0, units, th->partial, started);
         started = 1;
       }
       if (!started) memset(th->partial, 0, sizeof(float) * grid);
@@ -444,7 +378,6 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     }
   } else {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
-      const struct wgrad_thread *th = &threads[cnn_thread_index()];
       for (int i = 0; i < p->n; i++) {
         CNN_OMP(single) {
           image_planes(&job, i, 1, threads[0].planes);
@@ -454,7 +387,7 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
         const float *dyq = job.dy_in_place ? image_dyq(&job, i, 1, NULL) : threads[0].dyq;
         CNN_OMP(for schedule(static))
         for (size_t u = 0; u < units; u++)
-          run_engine(&job, planes, dyq, 1, u, u + 1, th, shared_out, i > 0);
+          run_engine(&job, planes, dyq, 1, u, u + 1, shared_out, i > 0);
       }
     }
     for (int kk = 0; kk < p->k; kk++)

@@ -98,10 +98,6 @@ static void fill_conv(void) {
         (struct cnn_conv_dgrad_cv_variant){lanes, jmax, name, #name};
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
-#define CNN_F32_CONV_PACK_UKERNEL(row_isa, name, twin) \
-  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) tables[isa].conv_pack = name;
-#include "kernels/f32_conv_pack.inc"
-#undef CNN_F32_CONV_PACK_UKERNEL
   }
 }
 
