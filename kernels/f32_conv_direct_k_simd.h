@@ -25,7 +25,7 @@
 /* The transposed store in plain C, for ISAs without a register transpose. */
 static __attribute__((unused)) void cd_store_t_plain(const float *cols, size_t np,
                                                     size_t lanes, float *c, size_t ldc,
-                             int accumulate) {
+                                                    int accumulate) {
   for (size_t l = 0; l < lanes; l++)
     for (size_t j = 0; j < np; j++)
       c[l * ldc + j] = accumulate ? c[l * ldc + j] + cols[j * VL + l] : cols[j * VL + l];
@@ -34,11 +34,9 @@ static __attribute__((unused)) void cd_store_t_plain(const float *cols, size_t n
 /* The accumulators go through a small buffer to one out-of-line transposed
  * store: inlining a transpose into every tile shape multiplies the code
  * (and the build time) for a step that runs once per kd steps. */
-static inline __attribute__((always_inline)) CNN_NO_POINTER_OVERFLOW_CHECK void tile_k(const size_t mv, const size_t np,
-                                                         size_t mr, size_t kd, const float *a,
-                                                         const float *x, const int32_t *rows,
-                                                         float *c, size_t ldc,
-                                                         int accumulate) {
+static inline __attribute__((always_inline)) CNN_NO_POINTER_OVERFLOW_CHECK void tile_k(
+    const size_t mv, const size_t np, size_t mr, size_t kd, const float *a, const float *x,
+    const int32_t *rows, float *c, size_t ldc, int accumulate) {
   cd_vec acc[ACC][MV];
   #pragma GCC unroll 24
   for (size_t j = 0; j < np; j++)

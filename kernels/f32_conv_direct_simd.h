@@ -17,10 +17,9 @@
 
 #include "kernels/ukernels.h"
 
-static inline __attribute__((always_inline)) CNN_NO_POINTER_OVERFLOW_CHECK void tile(const size_t mr, const size_t nv,
-                                                       size_t kd, const float *a,
-                                                       const float *x, const int32_t *rows,
-                                                       float *c, size_t ldc, int accumulate) {
+static inline __attribute__((always_inline)) CNN_NO_POINTER_OVERFLOW_CHECK void tile(
+    const size_t mr, const size_t nv, size_t kd, const float *a, const float *x,
+    const int32_t *rows, float *c, size_t ldc, int accumulate) {
   cd_vec acc[MR][NV];
   #pragma GCC unroll 8
   for (size_t i = 0; i < mr; i++)
