@@ -88,7 +88,7 @@ echo "plain text" >"$T/text.txt"
 
 # A good checkpoint, and broken copies of it.
 CK="$T/good.ck"
-"$cnn" train --model mlp --epochs 1 --threads 1 --data "$SUBSET" --save "$CK" >"$T/train.log" ||
+"$cnn" train --model mlp --epochs 1 --threads 1 --micro-batch 8 --data "$SUBSET" --save "$CK" >"$T/train.log" ||
   { cat "$T/train.log"; exit 1; }
 ck_size=$(stat -c %s "$CK")
 ck_copy() { cp "$CK" "$T/$1"; }
@@ -105,7 +105,7 @@ ck_copy c-model-text; printf 'fx 50' | patch "$T/c-model-text" "$(offset_of "$CK
 ck_copy c-tensor-name; printf 'Z' | patch "$T/c-tensor-name" "$(offset_of "$CK" '.fc.weight')"; fix_crc "$T/c-tensor-name"
 ck_copy c-optimizer; printf 'adxm' | patch "$T/c-optimizer" "$(offset_of "$CK" 'adam')"; fix_crc "$T/c-optimizer"
 # A tensor count far beyond the file (the count sits after the texts and six u64).
-count_at=$(($(offset_of "$CK" 'batch=64') + 8 + 48))
+count_at=$(($(offset_of "$CK" 'micro_batch=8') + 13 + 48))
 ck_copy c-count; bytes ff ff ff 7f | patch "$T/c-count" $count_at; fix_crc "$T/c-count"
 ck_copy c-count-low; bytes 01 00 00 00 | patch "$T/c-count-low" $count_at; fix_crc "$T/c-count-low"
 

@@ -103,6 +103,12 @@ const cnn_tensor *cnn_net_layer_output(const cnn_net *net, int layer);
 enum { CNN_LAYER_FUSED_FORWARD = 1, CNN_LAYER_FUSED_BACKWARD = 2 };
 int cnn_net_layer_fused(const cnn_net *net, int layer);
 
+/* The step plan in words, snprintf style (returns the length it needs):
+ * the micro-batch size and where it came from, and per layer how it runs
+ * (fused into a neighbour, a view, forward only) and how its parameter
+ * gradients are summed over a step's images. */
+int cnn_net_describe_plan(const cnn_net *net, char *buf, size_t size);
+
 /* The flat parameter list: weights and biases of every layer, in order. */
 int cnn_net_num_params(const cnn_net *net);
 cnn_tensor *cnn_net_param(cnn_net *net, int index);
@@ -146,11 +152,15 @@ typedef struct cnn_train_settings {
   float eps;          /* adam: > 0 */
   float weight_decay; /* >= 0 */
   int batch;          /* images per step, >= 1 */
+  /* Images per micro-batch, the unit one thread runs through the whole net
+   * (0: the most that fit in half the L2 cache); the bits of a run depend
+   * on it, never on the thread count. */
+  int micro_batch;
 } cnn_train_settings;
 
 /* Defaults for kind: lr 0.1 (sgd), 0.01 (momentum, 0.9), 0.001 (adam,
  * 0.9, 0.999, 1e-8); a constant learning rate (lr_decay 1); no weight
- * decay; batch 64. */
+ * decay; batch 64; the micro-batch size from the L2 size. */
 cnn_train_settings cnn_train_settings_default(cnn_optimizer_kind kind);
 /* "sgd", "momentum" or "adam". */
 cnn_status cnn_optimizer_parse(const char *name, cnn_optimizer_kind *kind);
@@ -158,9 +168,10 @@ const char *cnn_optimizer_name(cnn_optimizer_kind kind);
 /* Checks every field; the message names the bad one. */
 cnn_status cnn_train_settings_check(const cnn_train_settings *settings);
 /* Text such as "adam lr=0.001 lr_decay=0.8 beta1=0.9 beta2=0.999 eps=1e-08
- * weight_decay=0 batch=64", each float in the shortest decimal that reads
- * back exactly: the optimizer text of a checkpoint. Returns the length it
- * needs (like snprintf). */
+ * weight_decay=0 batch=64 micro_batch=8", each float in the shortest
+ * decimal that reads back exactly: the optimizer text of a checkpoint
+ * (micro_batch=0, automatic, is left out; text without it parses as 0).
+ * Returns the length it needs (like snprintf). */
 int cnn_train_settings_format(const cnn_train_settings *settings, char *buf,
                               size_t size);
 cnn_status cnn_train_settings_parse(const char *text, cnn_train_settings *settings);
@@ -215,11 +226,14 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
  * backward pass (arrays of cnn_net_num_layers() entries; a view layer
  * and the fused passes of cnn_net_layer_fused() stay at 0), loading and
  * scaling the batches, the loss with its gradient, and the optimizer's
- * updates with the check before them that the gradients are finite. The
- * caller owns the memory and zeroes it to start counting. */
+ * updates with the check before them that the gradients are finite, and
+ * summing the gradients of the micro-batches. With more than one thread,
+ * the layers, loss and sums count what the first thread ran (its share of
+ * the micro-batches), so each is about 1/threads of the work. The caller
+ * owns the memory and zeroes it to start counting. */
 typedef struct cnn_train_profile {
   double *forward_s, *backward_s;
-  double load_s, loss_s, update_s;
+  double load_s, loss_s, update_s, combine_s;
 } cnn_train_profile;
 
 /* Attaches profile to the trainer (NULL detaches it). Timing costs two

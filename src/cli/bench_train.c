@@ -11,7 +11,7 @@
 
 struct bench_args {
   const char *model, *optimizer, *data;
-  int batch, threads, epochs, profile;
+  int batch, micro_batch, threads, epochs, profile;
   uint64_t seed;
 };
 
@@ -96,6 +96,7 @@ static int run(const struct bench_args *a, cnn_context *ctx, const cnn_dataset *
   cnn_optimizer_parse(a->optimizer, &kind);
   cnn_train_settings settings = cnn_train_settings_default(kind);
   settings.batch = a->batch;
+  settings.micro_batch = a->micro_batch;
   cnn_trainer *tr = NULL;
   cnn_net *infer = NULL;
   cnn_train_profile profile = {0};
@@ -168,6 +169,7 @@ int cli_bench_train(int argc, char **argv) {
       CLI_STRING("--model", "MODEL", &a.model,
                  "lenet5 (default), simple, mlp, or a model text"),
       CLI_INT("--batch", "B", &a.batch, 1, 65536, "images per step (default 64)"),
+      CLI_MICRO_BATCH(&a.micro_batch),
       CLI_THREADS(&a.threads),
       CLI_INT("--epochs", "E", &a.epochs, 1, 64, "epochs to time (default 3)"),
       CLI_STRING("--optimizer", "NAME", &a.optimizer, "sgd, momentum or adam (default)"),

@@ -70,6 +70,12 @@ struct cli_option {
   CLI_INT("--threads", "T", ptr, 1, 1024,                                        \
           "threads (default CNN_NUM_THREADS, else the physical cores)")
 
+/* --micro-batch M, for the commands that train (0 keeps the default). */
+#define CLI_MICRO_BATCH(ptr)                                                      \
+  CLI_INT("--micro-batch", "M", ptr, 1, 65536,                                   \
+          "images one thread runs through the whole net at a time (default: the "  \
+          "most whose buffers fit in half the L2 cache); the bits depend on it")
+
 struct cli_usage {
   const char *command;     /* "train" */
   const char *synopsis;    /* "[options]" or "FILE IMAGE... [options]" */

@@ -18,7 +18,8 @@ static const struct cli_usage usage = {
     "Prints the CPU features, the kernel ISA chosen (CNN_ISA forces one) and\n"
     "every ISA this build and CPU run with their kernels and tiles, the\n"
     "topology (physical cores, caches) with the GEMM blocking it gives, and\n"
-    "the thread count (--threads, else CNN_NUM_THREADS, else the cores).",
+    "the thread count (--threads, else CNN_NUM_THREADS, else the cores). With\n"
+    "--model, also the step plan of that model at --batch (and --micro-batch).",
     0, 0};
 
 static void print_kernels(const struct cnn_kernels *k, int chosen) {
@@ -41,10 +42,29 @@ static void print_size(const char *name, size_t bytes) {
   else printf(" %s none", name);
 }
 
+/* The plan of a net built for model at batch, or a message why not. */
+static int print_plan(cnn_context *ctx, const char *model, int batch, int micro_batch) {
+  cnn_train_settings settings = cnn_train_settings_default(CNN_OPTIMIZER_ADAM);
+  settings.batch = batch;
+  settings.micro_batch = micro_batch;
+  cnn_trainer *tr = NULL;
+  cnn_status st = cnn_trainer_create(ctx, model, &settings, 1, &tr);
+  if (st) return cli_fail("info", "--model", st);
+  char plan[8192];
+  cnn_net_describe_plan(cnn_trainer_net(tr), plan, sizeof plan);
+  printf("model: %s, batch %d\n%s", cnn_net_text(cnn_trainer_net(tr)), batch, plan);
+  cnn_trainer_free(tr);
+  return CLI_EXIT_OK;
+}
+
 int cli_info(int argc, char **argv) {
-  int threads = 0;
+  int threads = 0, batch = 64, micro_batch = 0;
+  const char *model = NULL;
   struct cli_option options[] = {
       CLI_THREADS(&threads),
+      CLI_STRING("--model", "MODEL", &model, "lenet5, simple, mlp or a model text"),
+      CLI_INT("--batch", "B", &batch, 1, 65536, "images per step (default 64)"),
+      CLI_MICRO_BATCH(&micro_batch),
   };
   char **args;
   int num_args;
@@ -79,6 +99,8 @@ int cli_info(int argc, char **argv) {
   const char *openmp = "no OpenMP: one thread runs";
 #endif
   printf("threads: %d (%s)\n", cnn_context_num_threads(ctx), openmp);
+  if (model) code = print_plan(ctx, model, batch, micro_batch);
+  else code = CLI_EXIT_OK;
   cnn_context_free(ctx);
-  return CLI_EXIT_OK;
+  return code;
 }

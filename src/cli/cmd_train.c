@@ -12,7 +12,7 @@
 
 struct train_args {
   const char *model, *optimizer, *data, *save, *resume, *log, *plot;
-  int epochs, batch, threads, save_every;
+  int epochs, batch, micro_batch, threads, save_every;
   float lr, lr_decay, weight_decay;
   uint64_t seed;
   double started; /* cli_now() when the command started */
@@ -77,7 +77,7 @@ static void print_row(FILE *csv, const struct epoch_row *r) {
 static int check_resume_conflicts(const struct cli_option *options, int count) {
   static const char *const decided[] = {"--model",        "--optimizer", "--lr",
                                         "--lr-decay",     "--batch",     "--seed",
-                                        "--weight-decay"};
+                                        "--weight-decay", "--micro-batch"};
   for (size_t k = 0; k < sizeof decided / sizeof decided[0]; k++)
     if (cli_option_given(options, count, decided[k]))
       return cli_usage_error("train",
@@ -98,6 +98,7 @@ static cnn_status make_trainer(cnn_context *ctx, const struct train_args *a,
   settings.lr_decay = a->lr_decay;
   settings.weight_decay = a->weight_decay;
   settings.batch = a->batch;
+  settings.micro_batch = a->micro_batch;
   return cnn_trainer_create(ctx, a->model, &settings, a->seed, trainer);
 }
 
@@ -232,6 +233,7 @@ int cli_train(int argc, char **argv) {
                  "lenet5 (default), simple, mlp, or a model text"),
       CLI_INT("--epochs", "N", &a.epochs, 1, 100000, "epochs to train (default 10)"),
       CLI_INT("--batch", "B", &a.batch, 1, 65536, "images per step (default 64)"),
+      CLI_MICRO_BATCH(&a.micro_batch),
       CLI_STRING("--optimizer", "NAME", &a.optimizer, "sgd, momentum or adam (default)"),
       CLI_FLOAT_ABOVE("--lr", "X", &a.lr, 0, 10,
                       "learning rate (default 0.1 sgd, 0.01 momentum, 0.001 adam)"),

@@ -91,12 +91,20 @@ struct cnn_layer_ops {
   /* x, y: the batch's input and output. */
   cnn_status (*forward)(const struct cnn_layer *layer, cnn_context *ctx,
                         const cnn_tensor *x, cnn_tensor *y);
-  /* Overwrites grads (num_params tensors shaped as the layer's grads: the
-   * net's own, or a worker's for its part of the batch) and dx (NULL: not
-   * needed). */
+  /* Overwrites grads (num_params tensors shaped as the layer's grads: a
+   * micro-batch's slots; NULL for a kind with backward_params) and dx
+   * (NULL: not needed). */
   cnn_status (*backward)(const struct cnn_layer *layer, cnn_context *ctx,
                          const cnn_tensor *x, const cnn_tensor *y,
                          const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads);
+  /* NULL, or the parameter gradients over a whole batch (x and dy, all its
+   * images) into the layer's grads: part `part` of `parts` equal shares of
+   * the work, one per thread, such that no value's bits depend on parts.
+   * A kind that has it gets its gradients this way once per step
+   * (CNN_GRAD_BATCH in step_plan.h). */
+  cnn_status (*backward_params)(const struct cnn_layer *layer, cnn_context *ctx,
+                                const cnn_tensor *x, const cnn_tensor *dy, int part,
+                                int parts);
 };
 
 extern const struct cnn_layer_ops cnn_conv_layer_ops;

@@ -5,6 +5,7 @@
 #include "cnn/train.h"
 #include "train/layer.h"
 #include "train/model_text.h"
+#include "train/step_plan.h"
 
 struct cnn_net {
   char *text; /* canonical model text */
@@ -25,22 +26,21 @@ struct cnn_net {
   cnn_tensor *outputs; /* the last forward pass's layer outputs, as views */
   int32_t *labels;     /* max_batch labels of the current batch */
   cnn_train_profile *profile; /* NULL, or where the passes add their times */
-  /* Workers of cnn_net_pass, as many as the building context's threads (at
-   * most CNN_NET_MAX_WORKERS), each running on one of that context's worker
-   * contexts; the gradients of workers 1.. ((workers - 1) * num_params
-   * tensors; worker 0 writes net->grads). */
-  int workers;
-  cnn_tensor *worker_grads;
+  struct cnn_step_plan plan;
 };
 
-/* cnn_net_create, with the choice whether ReLU layers run inside their
- * neighbours (cnn_net_layer_fused; cnn_net_create fuses): the net without
- * is the reference the fused one is tested against. */
-cnn_status cnn_net_create_fusing(cnn_context *ctx, const char *model_text, int max_batch,
-                                 cnn_rng *rng, int fuse, cnn_net **out);
+/* How a net is built beyond its text and batch: fuse, whether ReLU layers
+ * run inside their neighbours (cnn_net_layer_fused; the net without is the
+ * reference the fused one is tested against); micro_batch, the images per
+ * micro-batch (0: from the L2 size). */
+struct cnn_net_options {
+  int fuse;
+  int micro_batch;
+};
 
-#define CNN_NET_MAX_WORKERS 256
-#define CNN_NET_MIN_WORKER_IMAGES 4
+cnn_status cnn_net_create_with(cnn_context *ctx, const char *model_text, int max_batch,
+                               cnn_rng *rng, const struct cnn_net_options *options,
+                               cnn_net **out);
 
 /* Passes over the first n images of acts[0] (n <= max_batch). */
 typedef enum cnn_net_pass_kind {
@@ -50,14 +50,15 @@ typedef enum cnn_net_pass_kind {
                       and of every parameter (in net->grads) */
 } cnn_net_pass_kind;
 
-/* Threads split the batch into contiguous parts, one per worker, and each
- * worker runs the whole pass over its part on its own single-thread context
- * (every layer on one thread, one parallel region per pass); the workers'
- * parameter gradients are then summed in worker order, so a thread count
- * gives the same bits run after run. One worker (one thread, or fewer than
- * two parts of CNN_NET_MIN_WORKER_IMAGES images) runs on ctx, whose
- * threads the layers use. *loss (mean cross-entropy) and *correct (top-1
- * hits) are set for LOSS and TRAIN; either may be NULL. */
+/* A pass over the first n images of acts[0] (n <= max_batch), by the step
+ * plan: the threads of ctx take the micro-batches in turn, each running one
+ * through every layer on its own single-thread worker context, in one
+ * parallel region; then the gradients of the CNN_GRAD_BATCH layers are
+ * computed and the slots of the others summed, the threads splitting the
+ * values. The bits of every output, gradient and loss depend on the images
+ * and the micro-batch size only, never on the thread count. *loss (mean
+ * cross-entropy) and *correct (top-1 hits) are set for LOSS and TRAIN;
+ * either may be NULL. */
 cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
                         float *loss, int *correct);
 

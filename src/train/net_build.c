@@ -1,6 +1,6 @@
 /* Building a net from model text: layers and their shapes, the flat
- * parameter lists, every buffer for max_batch images, and the context's
- * scratch memory. */
+ * parameter lists, every buffer for max_batch images, the step plan, and
+ * the scratch memory of the context's workers. */
 #include <stdio.h>
 #include <string.h>
 
@@ -117,26 +117,6 @@ static cnn_status create_params(cnn_net *net, cnn_rng *rng) {
   return CNN_STATUS_OK;
 }
 
-/* A ReLU right after a layer whose forward pass can end in it runs in that
- * pass, its output and gradient aliasing its input's; its backward pass
- * runs in that of a max pooling right after it when there is one, and in
- * place otherwise. Either way the bits are those of the layers apart. */
-static void plan_fusion(cnn_net *net) {
-  for (int i = 0; i + 1 < net->num_layers; i++) {
-    struct cnn_layer *relu = net->layers[i + 1];
-    if (!(net->layers[i]->ops->fuses & CNN_LAYER_FUSES_RELU_AFTER) ||
-        relu->ops != &cnn_relu_layer_ops)
-      continue;
-    net->layers[i]->relu_after = 1;
-    relu->fused = CNN_LAYER_FUSED_FORWARD;
-    if (i + 2 < net->num_layers &&
-        (net->layers[i + 2]->ops->fuses & CNN_LAYER_FUSES_RELU_GRAD)) {
-      net->layers[i + 2]->relu_grad = 1;
-      relu->fused |= CNN_LAYER_FUSED_BACKWARD;
-    }
-  }
-}
-
 static cnn_status create_buffers(cnn_net *net) {
   int L = net->num_layers, b = net->max_batch;
   net->acts = cnn_alloc_zeroed((size_t)L + 1, sizeof *net->acts, "net activations");
@@ -172,32 +152,9 @@ static cnn_status create_buffers(cnn_net *net) {
   return CNN_STATUS_OK;
 }
 
-/* The workers of cnn_net_pass for ctx's threads: ctx's worker contexts,
- * and a set of parameter gradients each (worker 0 uses the net's). */
-static cnn_status create_workers(cnn_net *net, cnn_context *ctx) {
-  int workers = ctx->num_threads;
-  if (workers > CNN_NET_MAX_WORKERS) workers = CNN_NET_MAX_WORKERS;
-  if (workers < 2) return CNN_STATUS_OK;
-  cnn_context **contexts;
-  cnn_status st = cnn_context_workers(ctx, workers, &contexts);
-  if (st) return st;
-  net->worker_grads = cnn_alloc_zeroed((size_t)(workers - 1) * net->num_params + 1,
-                                       sizeof *net->worker_grads, "worker gradients");
-  if (!net->worker_grads) return CNN_STATUS_OUT_OF_MEMORY;
-  net->workers = workers;
-  for (int t = 1; t < workers; t++)
-    for (int k = 0; k < net->num_params; k++) {
-      const cnn_tensor *g = &net->grads[k];
-      if ((st = cnn_tensor_init(&net->worker_grads[(size_t)(t - 1) * net->num_params + k],
-                                g->n, g->c, g->h, g->w)))
-        return st;
-    }
-  return CNN_STATUS_OK;
-}
-
 /* One pass at max_batch on zero images grows the scratch memory of the
- * context and of every worker to what the layers need, so the training
- * steps that follow allocate nothing. */
+ * context's workers to what the layers need, so the training steps that
+ * follow allocate nothing. */
 static cnn_status warm_up(cnn_net *net, cnn_context *ctx) {
   cnn_status st = cnn_net_pass(net, ctx, net->max_batch, CNN_NET_TRAIN, NULL, NULL);
   if (st) return st;
@@ -207,7 +164,7 @@ static cnn_status warm_up(cnn_net *net, cnn_context *ctx) {
 }
 
 static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
-                        cnn_rng *rng, int fuse) {
+                        cnn_rng *rng, const struct cnn_net_options *options) {
   cnn_status st = cnn_model_parse(text, &net->model);
   if (st) return st;
   if (net->model.num_layers == 0)
@@ -235,25 +192,30 @@ static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "net: batch %d of %dx%dx%d images is too large", net->max_batch,
                      net->model.input.c, net->model.input.h, net->model.input.w);
-  if (fuse) plan_fusion(net);
+  if (options->fuse) cnn_step_plan_fusion(net);
   if ((st = create_params(net, rng)) || (st = create_buffers(net)) ||
-      (st = create_workers(net, ctx)) || (st = warm_up(net, ctx)))
+      (st = cnn_step_plan_build(net, options->micro_batch)) || (st = warm_up(net, ctx)))
     return st;
   return CNN_STATUS_OK;
 }
 
 cnn_status cnn_net_create(cnn_context *ctx, const char *model_text, int max_batch,
                           cnn_rng *rng, cnn_net **out) {
-  return cnn_net_create_fusing(ctx, model_text, max_batch, rng, 1, out);
+  const struct cnn_net_options options = {.fuse = 1, .micro_batch = 0};
+  return cnn_net_create_with(ctx, model_text, max_batch, rng, &options, out);
 }
 
-cnn_status cnn_net_create_fusing(cnn_context *ctx, const char *model_text, int max_batch,
-                                 cnn_rng *rng, int fuse, cnn_net **out) {
+cnn_status cnn_net_create_with(cnn_context *ctx, const char *model_text, int max_batch,
+                               cnn_rng *rng, const struct cnn_net_options *options,
+                               cnn_net **out) {
   if (!out) return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "net: out is NULL");
   *out = NULL;
-  if (!ctx || !model_text || !rng)
+  if (!ctx || !model_text || !rng || !options)
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "net: %s is NULL",
-                     !ctx ? "ctx" : !model_text ? "model_text" : "rng");
+                     !ctx ? "ctx" : !model_text ? "model_text" : !rng ? "rng" : "options");
+  if (options->micro_batch < 0)
+    return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "net: micro-batch %d is negative",
+                     options->micro_batch);
   if (max_batch < 1 || max_batch > MAX_BATCH)
     return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
                      "net: max_batch %d is outside 1..%d", max_batch, MAX_BATCH);
@@ -261,7 +223,7 @@ cnn_status cnn_net_create_fusing(cnn_context *ctx, const char *model_text, int m
   cnn_net *net = cnn_alloc_zeroed(1, sizeof *net, "net");
   if (!net) return CNN_STATUS_OUT_OF_MEMORY;
   net->max_batch = max_batch;
-  cnn_status st = build(net, ctx, builtin ? builtin : model_text, rng, fuse);
+  cnn_status st = build(net, ctx, builtin ? builtin : model_text, rng, options);
   if (st) {
     cnn_net_free(net);
     return st;
@@ -281,10 +243,7 @@ void cnn_net_free(cnn_net *net) {
     cnn_tensor_free(&net->grads[k]);
     cnn_free(net->param_names[k]);
   }
-  for (int t = 1; t < net->workers; t++)
-    for (int k = 0; k < net->num_params; k++)
-      cnn_tensor_free(&net->worker_grads[(size_t)(t - 1) * net->num_params + k]);
-  cnn_free(net->worker_grads);
+  cnn_step_plan_free(&net->plan);
   for (int i = 0; i < net->num_layers && net->layers; i++) cnn_free(net->layers[i]);
   cnn_free(net->acts);
   cnn_free(net->deltas);

@@ -52,6 +52,10 @@ const cnn_tensor *cnn_net_layer_output(const cnn_net *net, int layer) {
   return &net->outputs[layer];
 }
 
+int cnn_net_describe_plan(const cnn_net *net, char *buf, size_t size) {
+  return cnn_step_plan_describe(net, buf, size);
+}
+
 int cnn_net_num_params(const cnn_net *net) { return net->num_params; }
 
 cnn_tensor *cnn_net_param(cnn_net *net, int index) {

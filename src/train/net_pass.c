@@ -1,5 +1,5 @@
 /* The forward pass, the loss and the backward pass over a batch, split
- * across workers. */
+ * cut into micro-batches by the step plan. */
 #include <math.h>
 
 #include "runtime/clock.h"
@@ -50,13 +50,11 @@ static cnn_status loss_part(cnn_net *net, cnn_context *ctx, int first, int n, in
   return CNN_STATUS_OK;
 }
 
-/* grads: a flat list shaped like net->grads, overwritten. */
+/* grads: a flat list shaped like net->grads whose CNN_GRAD_SLOTS entries
+ * are overwritten (the micro-batch's slots); the others are not used. */
 static cnn_status backward_part(cnn_net *net, cnn_context *ctx, int first, int n,
                                 cnn_tensor *grads, cnn_train_profile *profile) {
-  /* Below the lowest layer with parameters no gradient is needed. */
-  int lowest = net->num_layers;
-  for (int i = net->num_layers - 1; i >= 0; i--)
-    if (net->layers[i]->num_params) lowest = i;
+  const int lowest = net->plan.lowest_backward;
   for (int i = net->num_layers - 1; i >= lowest; i--) {
     const struct cnn_layer *layer = net->layers[i];
     if (layer->ops->is_view || (layer->fused & CNN_LAYER_FUSED_BACKWARD)) continue;
@@ -64,93 +62,120 @@ static cnn_status backward_part(cnn_net *net, cnn_context *ctx, int first, int n
     cnn_tensor y = cnn_tensor_slice(&net->acts[i + 1], first, n);
     cnn_tensor dy = cnn_tensor_slice(&net->deltas[i + 1], first, n);
     cnn_tensor dx = cnn_tensor_slice(&net->deltas[i], first, n);
+    cnn_tensor *layer_grads =
+        net->plan.combine[i] == CNN_GRAD_SLOTS ? grads + (layer->grads - net->grads) : NULL;
     const double start = profile ? cnn_seconds() : 0;
-    cnn_status st = layer->ops->backward(layer, ctx, &x, &y, &dy, i > lowest ? &dx : NULL,
-                                         grads + (layer->grads - net->grads));
+    cnn_status st =
+        layer->ops->backward(layer, ctx, &x, &y, &dy, i > lowest ? &dx : NULL, layer_grads);
     if (st) return st;
     if (profile) profile->backward_s[i] += cnn_seconds() - start;
   }
   return CNN_STATUS_OK;
 }
 
-/* One worker's whole pass over its part. */
-static cnn_status pass_part(cnn_net *net, cnn_context *ctx, int first, int n, int batch,
-                            cnn_net_pass_kind kind, cnn_tensor *grads,
-                            cnn_train_profile *profile, double *loss_sum, int *correct) {
-  cnn_status st = forward_part(net, ctx, first, n, profile);
+/* Micro-batch m of a pass over n images, on one thread. */
+static cnn_status micro_batch_pass(cnn_net *net, cnn_context *ctx, int m, int n,
+                                   cnn_net_pass_kind kind, cnn_train_profile *profile) {
+  struct cnn_step_plan *plan = &net->plan;
+  const int first = m * plan->micro_batch;
+  const int count = n - first < plan->micro_batch ? n - first : plan->micro_batch;
+  cnn_status st = forward_part(net, ctx, first, count, profile);
   if (st || kind == CNN_NET_FORWARD) return st;
   const double start = profile ? cnn_seconds() : 0;
-  if ((st = loss_part(net, ctx, first, n, batch, kind == CNN_NET_TRAIN, loss_sum, correct)))
+  if ((st = loss_part(net, ctx, first, count, n, kind == CNN_NET_TRAIN,
+                      &plan->loss_sums[m], &plan->corrects[m])))
     return st;
   if (profile) profile->loss_s += cnn_seconds() - start;
   if (kind != CNN_NET_TRAIN) return st;
-  return backward_part(net, ctx, first, n, grads, profile);
+  return backward_part(net, ctx, first, count, plan->slots + (size_t)m * net->num_params,
+                       profile);
 }
 
-/* net->grads += every other worker's gradients, in worker order. */
-static void sum_worker_grads(cnn_net *net, int workers) {
-  for (int k = 0; k < net->num_params; k++) {
-    float *sum = net->grads[k].data;
-    size_t first, end;
-    cnn_thread_share(cnn_tensor_numel(&net->grads[k]), &first, &end);
-    for (size_t j = first; j < end; j++) {
-      float total = sum[j];
-      for (int t = 1; t < workers; t++)
-        total += net->worker_grads[(size_t)(t - 1) * net->num_params + k].data[j];
-      sum[j] = total;
+/* The calling thread's part of combining the step's gradients: the
+ * CNN_GRAD_BATCH layers' gradients over all n images, and the sums of the
+ * slots of micro-batches 0..micro_batches-1 for the others. Each value is
+ * computed by one thread in an order fixed by the micro-batch index (the
+ * slots) or by the image index (the batch layers), so how the threads
+ * split the values cannot change a bit. */
+static cnn_status combine_grads(cnn_net *net, cnn_context *ctx, int n, int micro_batches,
+                                cnn_train_profile *profile) {
+  const struct cnn_step_plan *plan = &net->plan;
+  const int part = cnn_thread_index(), parts = cnn_threads_here();
+  for (int i = plan->lowest_backward; i < net->num_layers; i++) {
+    const struct cnn_layer *layer = net->layers[i];
+    if (plan->combine[i] == CNN_GRAD_BATCH) {
+      cnn_tensor x = cnn_tensor_slice(&net->acts[i], 0, n);
+      cnn_tensor dy = cnn_tensor_slice(&net->deltas[i + 1], 0, n);
+      const double start = profile ? cnn_seconds() : 0;
+      cnn_status st = layer->ops->backward_params(layer, ctx, &x, &dy, part, parts);
+      if (st) return st;
+      if (profile) profile->backward_s[i] += cnn_seconds() - start;
+      continue;
     }
+    const double start = profile ? cnn_seconds() : 0;
+    for (int p = 0; plan->combine[i] == CNN_GRAD_SLOTS && p < layer->num_params; p++) {
+      const size_t k = (size_t)(layer->grads - net->grads) + (size_t)p;
+      float *sum = net->grads[k].data;
+      size_t first, end;
+      cnn_thread_share(cnn_tensor_numel(&net->grads[k]), &first, &end);
+      for (size_t j = first; j < end; j++) {
+        float total = plan->slots[k].data[j];
+        for (int m = 1; m < micro_batches; m++)
+          total += plan->slots[(size_t)m * net->num_params + k].data[j];
+        sum[j] = total;
+      }
+    }
+    if (profile) profile->combine_s += cnn_seconds() - start;
   }
+  return CNN_STATUS_OK;
 }
 
-/* Workers for n images on ctx: one per thread, each with at least
- * CNN_NET_MIN_WORKER_IMAGES images. */
-static int workers_for(const cnn_net *net, const cnn_context *ctx, int n) {
-  int workers = ctx->num_threads < net->workers ? ctx->num_threads : net->workers;
-  if (workers > n / CNN_NET_MIN_WORKER_IMAGES) workers = n / CNN_NET_MIN_WORKER_IMAGES;
-  return workers < 1 ? 1 : workers;
+/* The first failed micro-batch's status, with its index when it is not 0. */
+static cnn_status first_failure(const cnn_status *statuses, int count) {
+  for (int m = 0; m < count; m++)
+    if (statuses[m] != CNN_STATUS_OK)
+      return m == 0 ? statuses[m]
+                    : cnn_error(statuses[m], "net: micro-batch %d failed (%s)", m,
+                                cnn_status_str(statuses[m]));
+  return CNN_STATUS_OK;
 }
 
 cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
                         float *loss, int *correct) {
-  const int workers = workers_for(net, ctx, n);
-  double loss_sum = 0;
-  int right = 0;
-  cnn_status st = CNN_STATUS_OK;
-  if (workers == 1) {
-    st = pass_part(net, ctx, 0, n, n, kind, net->grads, net->profile, &loss_sum, &right);
-  } else {
-    cnn_context **contexts;
-    if ((st = cnn_context_workers(ctx, workers, &contexts))) return st;
-    cnn_status status[CNN_NET_MAX_WORKERS];
-    double sums[CNN_NET_MAX_WORKERS];
-    int rights[CNN_NET_MAX_WORKERS];
-    CNN_OMP(parallel num_threads(workers)) {
-      const int t = cnn_thread_index();
-      size_t first, end;
-      cnn_thread_share((size_t)n, &first, &end);
-      sums[t] = 0;
-      rights[t] = 0;
-      status[t] = pass_part(
-          net, contexts[t], (int)first, (int)(end - first), n, kind,
-          t == 0 ? net->grads : net->worker_grads + (size_t)(t - 1) * net->num_params,
-          t == 0 ? net->profile : NULL, &sums[t], &rights[t]);
-      if (kind == CNN_NET_TRAIN) {
-        CNN_OMP(barrier)
-        int ok = 1;
-        for (int u = 0; u < workers; u++) ok &= status[u] == CNN_STATUS_OK;
-        if (ok) sum_worker_grads(net, workers);
+  struct cnn_step_plan *plan = &net->plan;
+  const int micro_batches = (n + plan->micro_batch - 1) / plan->micro_batch;
+  const int workers = ctx->num_threads < micro_batches ? ctx->num_threads : micro_batches;
+  cnn_context **contexts;
+  cnn_status st = cnn_context_workers(ctx, workers, &contexts);
+  if (st) return st;
+  cnn_status combined = CNN_STATUS_OK;
+  CNN_OMP(parallel num_threads(workers)) {
+    const int t = cnn_thread_index();
+    cnn_train_profile *profile = t == 0 ? net->profile : NULL;
+    /* Contiguous shares: a thread gets the same micro-batches every step,
+     * so the first step grows every worker's scratch memory for good. */
+    size_t first, end;
+    cnn_thread_share((size_t)micro_batches, &first, &end);
+    for (size_t m = first; m < end; m++)
+      plan->statuses[m] = micro_batch_pass(net, contexts[t], (int)m, n, kind, profile);
+    if (kind == CNN_NET_TRAIN) {
+      CNN_OMP(barrier)
+      if (first_failure(plan->statuses, micro_batches) == CNN_STATUS_OK) {
+        cnn_status mine = combine_grads(net, contexts[t], n, micro_batches, profile);
+        if (mine) {
+          CNN_OMP(critical)
+          combined = combined ? combined : mine;
+        }
       }
     }
-    for (int t = 0; t < workers; t++) {
-      if (status[t] != CNN_STATUS_OK && st == CNN_STATUS_OK)
-        st = t == 0 ? status[t]
-                    : cnn_error(status[t], "net: the pass of worker %d failed (%s)", t,
-                                cnn_status_str(status[t]));
-      loss_sum += sums[t];
-      right += rights[t];
-    }
   }
-  if (st) return st;
+  if ((st = first_failure(plan->statuses, micro_batches)) || (st = combined)) return st;
+  double loss_sum = 0;
+  int right = 0;
+  for (int m = 0; kind != CNN_NET_FORWARD && m < micro_batches; m++) {
+    loss_sum += plan->loss_sums[m];
+    right += plan->corrects[m];
+  }
   for (int i = 0; i < net->num_layers; i++)
     net->outputs[i] = cnn_tensor_slice(&net->acts[i + 1], 0, n);
   if (loss) *loss = (float)(loss_sum / n);

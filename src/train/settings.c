@@ -27,7 +27,7 @@ cnn_status cnn_optimizer_parse(const char *name, cnn_optimizer_kind *kind) {
 }
 
 cnn_train_settings cnn_train_settings_default(cnn_optimizer_kind kind) {
-  cnn_train_settings s = {kind, 0.1f, 1.0f, 0.9f, 0.9f, 0.999f, 1e-8f, 0.0f, 64};
+  cnn_train_settings s = {kind, 0.1f, 1.0f, 0.9f, 0.9f, 0.999f, 1e-8f, 0.0f, 64, 0};
   if (kind == CNN_OPTIMIZER_MOMENTUM) s.lr = 0.01f;
   if (kind == CNN_OPTIMIZER_ADAM) s.lr = 0.001f;
   return s;
@@ -49,6 +49,8 @@ cnn_status cnn_train_settings_check(const cnn_train_settings *s) {
   else if (!(s->weight_decay >= 0) || !isfinite(s->weight_decay))
     bad = "weight_decay: expected a finite value >= 0";
   else if (s->batch < 1 || s->batch > MAX_BATCH) bad = "batch: expected 1..65536";
+  else if (s->micro_batch < 0 || s->micro_batch > MAX_BATCH)
+    bad = "micro_batch: expected 0 (automatic) or 1..65536";
   if (bad) return cnn_error(CNN_STATUS_INVALID_ARGUMENT, "settings: %s", bad);
   return CNN_STATUS_OK;
 }
@@ -71,10 +73,12 @@ int cnn_train_settings_format(const cnn_train_settings *s, char *buf, size_t siz
   else if (s->optimizer == CNN_OPTIMIZER_ADAM)
     snprintf(own, sizeof own, " beta1=%s beta2=%s eps=%s", exact(s->beta1, a),
              exact(s->beta2, b), exact(s->eps, c));
-  return snprintf(buf, size, "%s lr=%s lr_decay=%s%s weight_decay=%s batch=%d",
+  char micro[32] = "";
+  if (s->micro_batch) snprintf(micro, sizeof micro, " micro_batch=%d", s->micro_batch);
+  return snprintf(buf, size, "%s lr=%s lr_decay=%s%s weight_decay=%s batch=%d%s",
                   cnn_optimizer_name(s->optimizer), exact(s->lr, lr),
                   exact(s->lr_decay, lr_decay), own, exact(s->weight_decay, weight_decay),
-                  s->batch);
+                  s->batch, micro);
 }
 
 static float *float_field(cnn_train_settings *s, const char *key, size_t len) {
@@ -122,6 +126,9 @@ cnn_status cnn_train_settings_parse(const char *text, cnn_train_settings *out) {
     } else if (key_len == 5 && strncmp(at, "batch", 5) == 0) {
       long batch = strtol(value, &end, 10);
       s.batch = batch > 0 && batch <= MAX_BATCH ? (int)batch : 0;
+    } else if (key_len == 11 && strncmp(at, "micro_batch", 11) == 0) {
+      long micro = strtol(value, &end, 10);
+      s.micro_batch = micro >= 0 && micro <= MAX_BATCH ? (int)micro : -1;
     } else {
       return cnn_error(CNN_STATUS_BAD_FORMAT, "settings \"%s\": unknown key \"%.*s\"",
                        text, (int)key_len, at);

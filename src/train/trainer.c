@@ -18,8 +18,14 @@ cnn_status cnn_trainer_build(cnn_context *ctx, const char *model_text,
   cnn_trainer *tr = cnn_alloc_zeroed(1, sizeof *tr, "trainer");
   if (!tr) return CNN_STATUS_OUT_OF_MEMORY;
   tr->ctx = ctx;
-  if ((st = cnn_net_create(ctx, model_text, settings->batch, rng, &tr->net)) ||
-      (st = cnn_optimizer_create(settings, tr->net, &tr->opt))) {
+  const struct cnn_net_options options = {.fuse = 1, .micro_batch = settings->micro_batch};
+  /* The settings as run: the micro-batch size the plan chose, which the
+   * bits depend on, goes into checkpoints. */
+  cnn_train_settings planned = *settings;
+  if (!(st = cnn_net_create_with(ctx, model_text, settings->batch, rng, &options,
+                                 &tr->net)))
+    planned.micro_batch = tr->net->plan.micro_batch;
+  if (st || (st = cnn_optimizer_create(&planned, tr->net, &tr->opt))) {
     cnn_trainer_free(tr);
     return st;
   }
