@@ -21,8 +21,9 @@ static const struct cli_usage usage = {
     "times inference over the whole test set in batches of 1000, three times.\n"
     "Prints one line: engine= model= batch= threads= optimizer= epochs= epoch_s=\n"
     "median_epoch_s= train_img_s= infer_img_s= test_acc= peak_rss_mb=.\n"
-    "--profile adds a table of where the training time went, layer by layer; a\n"
-    "pass run inside a neighbour's (a ReLU after a conv) reads \"fused\".",
+    "--profile adds the step plan and a table of where the training time went,\n"
+    "layer by layer (at more than one thread, the first thread's share); a pass\n"
+    "run inside a neighbour's (a ReLU after a conv) reads \"fused\".",
     0, 0};
 
 #define INFER_BATCH 1000
@@ -62,7 +63,7 @@ static const char *pass_seconds(double seconds, int epochs, int fused, char *buf
 }
 
 static void print_profile(cnn_net *net, const cnn_train_profile *p, int epochs) {
-  double total = p->load_s + p->loss_s + p->update_s;
+  double total = p->load_s + p->loss_s + p->update_s + p->combine_s + p->prepare_s;
   for (int i = 0; i < cnn_net_num_layers(net); i++) total += p->forward_s[i] + p->backward_s[i];
   printf("profile: seconds per epoch (share of the profiled step time)\n");
   printf("  %-3s %-10s %-10s %9s %9s %7s\n", "#", "layer", "output", "forward", "backward",
@@ -83,7 +84,9 @@ static void print_profile(cnn_net *net, const cnn_train_profile *p, int epochs) 
            100 * both / total);
   }
   const struct { const char *name; double seconds; } rest[] = {
-      {"load batch", p->load_s}, {"loss", p->loss_s}, {"optimizer", p->update_s}};
+      {"load batch", p->load_s},         {"loss", p->loss_s},
+      {"pack fc weights", p->prepare_s}, {"sum gradient slots", p->combine_s},
+      {"optimizer", p->update_s}};
   for (size_t k = 0; k < sizeof rest / sizeof rest[0]; k++)
     printf("  %-25s %9.3f %9s %6.1f%%\n", rest[k].name, rest[k].seconds / epochs, "",
            100 * rest[k].seconds / total);
@@ -138,7 +141,12 @@ static int run(const struct bench_args *a, cnn_context *ctx, const cnn_dataset *
     }
     infer_s[r] = cli_now() - start;
   }
-  if (a->profile) print_profile(net, &profile, a->epochs);
+  if (a->profile) {
+    char plan[8192];
+    cnn_net_describe_plan(net, plan, sizeof plan);
+    fputs(plan, stdout);
+    print_profile(net, &profile, a->epochs);
+  }
 
   struct rusage usage_now;
   getrusage(RUSAGE_SELF, &usage_now);

@@ -132,14 +132,10 @@ static struct cnn_kernels kernels_for_rows(const struct cnn_kernels *table, size
   return chosen;
 }
 
-void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
-               size_t k, float alpha, const float *a, size_t lda, const float *b,
-               size_t ldb, float beta, float *c, size_t ldc) {
-  assert(ctx && ctx->kernels);
-  const struct cnn_gemm_problem p = {trans_a, trans_b, m, n, k, alpha, beta,
-                                     a, b, c, lda, ldb, ldc};
+static void gemm(cnn_context *ctx, const struct cnn_gemm_problem p) {
+  const size_t m = p.m, n = p.n, k = p.k;
   if (m == 0 || n == 0) return;
-  if (k == 0 || alpha == 0.0f) {
+  if (k == 0 || p.alpha == 0.0f) {
     scale_c(&p);
     return;
   }
@@ -166,4 +162,49 @@ void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int block = 0; block < grid.tm * grid.tn; block++) run_block(kern, &blk, &p, &grid, block);
 #endif
+}
+
+void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
+               size_t k, float alpha, const float *a, size_t lda, const float *b,
+               size_t ldb, float beta, float *c, size_t ldc) {
+  assert(ctx && ctx->kernels);
+  gemm(ctx, (struct cnn_gemm_problem){trans_a, trans_b, m, n, k, alpha, beta, a, b, c,
+                                      lda, ldb, ldc, NULL});
+}
+
+/* The depth of the blocks B is packed in: the driver's, which depends on
+ * k and NR only (never on m), so one packing serves every m. */
+static size_t packed_kc(const cnn_context *ctx, size_t k) {
+  const struct cnn_kernels *kern = ctx->kernels;
+  return cnn_gemm_blocking_for((size_t)kern->gemm_mr, (size_t)kern->gemm_nr, 1, k).kc;
+}
+
+size_t cnn_gemm_packed_b_floats(const cnn_context *ctx, size_t k, size_t n) {
+  const size_t nr = (size_t)ctx->kernels->gemm_nr;
+  return k * ((n + nr - 1) / nr * nr);
+}
+
+void cnn_gemm_pack_b(const cnn_context *ctx, int trans_b, size_t k, size_t n,
+                     const float *b, size_t ldb, int part, int parts, float *packed) {
+  const struct cnn_kernels *kern = ctx->kernels;
+  const size_t nr = (size_t)kern->gemm_nr, kc_full = packed_kc(ctx, k);
+  const size_t panels = (n + nr - 1) / nr;
+  const size_t n0 = part_start(panels, (size_t)parts, (size_t)part) * nr;
+  size_t n1 = part_start(panels, (size_t)parts, (size_t)part + 1) * nr;
+  if (n1 > n) n1 = n;
+  const size_t b_line = trans_b ? ldb : 1, b_depth = trans_b ? 1 : ldb;
+  for (size_t pc = 0; pc < k && n0 < n1; pc += kc_full) {
+    const size_t kc = k - pc < kc_full ? k - pc : kc_full;
+    kern->gemm_pack_b(nr, n1 - n0, kc, b + n0 * b_line + pc * b_depth, b_line, b_depth,
+                      1.0f, packed + cnn_gemm_packed_b_offset(n, nr, pc, kc, n0));
+  }
+}
+
+void cnn_sgemm_packed_b(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
+                        size_t k, float alpha, const float *a, size_t lda, const float *b,
+                        size_t ldb, const float *packed_b, float beta, float *c,
+                        size_t ldc) {
+  assert(ctx && ctx->kernels && packed_b);
+  gemm(ctx, (struct cnn_gemm_problem){trans_a, trans_b, m, n, k, alpha, beta, a, b, c,
+                                      lda, ldb, ldc, packed_b});
 }

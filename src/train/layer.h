@@ -73,6 +73,8 @@ struct cnn_layer {
   int relu_grad;  /* backward also applies the gradient of the ReLU layer
                      before: dx is the gradient of that ReLU's input */
   int fused;      /* CNN_LAYER_FUSED_* bits of a ReLU its neighbours run */
+  /* Memory the layer keeps between passes (ops bind), freed with the net. */
+  float *kept;
 };
 
 struct cnn_layer_ops {
@@ -88,6 +90,14 @@ struct cnn_layer_ops {
    * input does not fit; the net adds the names and shapes. */
   cnn_status (*create)(const struct cnn_layer_spec *spec, struct cnn_shape in,
                        struct cnn_layer **layer, char *why, size_t why_size);
+  /* NULL, or called once the net's parameters exist: allocates in kept
+   * what prepare fills for passes on ctx's kernels. */
+  cnn_status (*bind)(struct cnn_layer *layer, const cnn_context *ctx);
+  /* NULL, or called at the start of every pass, before any micro-batch:
+   * part `part` of `parts` (one per thread) of the work that depends on
+   * the parameters only (fc: packing its weights for the GEMM). */
+  void (*prepare)(const struct cnn_layer *layer, const cnn_context *ctx, int part,
+                  int parts);
   /* x, y: the batch's input and output. */
   cnn_status (*forward)(const struct cnn_layer *layer, cnn_context *ctx,
                         const cnn_tensor *x, cnn_tensor *y);

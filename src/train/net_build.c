@@ -152,6 +152,15 @@ static cnn_status create_buffers(cnn_net *net) {
   return CNN_STATUS_OK;
 }
 
+static cnn_status bind_layers(cnn_net *net, const cnn_context *ctx) {
+  for (int i = 0; i < net->num_layers; i++) {
+    struct cnn_layer *layer = net->layers[i];
+    cnn_status st = layer->ops->bind ? layer->ops->bind(layer, ctx) : CNN_STATUS_OK;
+    if (st) return st;
+  }
+  return CNN_STATUS_OK;
+}
+
 /* One pass at max_batch on zero images grows the scratch memory of the
  * context's workers to what the layers need, so the training steps that
  * follow allocate nothing. */
@@ -194,7 +203,8 @@ static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
                      net->model.input.c, net->model.input.h, net->model.input.w);
   if (options->fuse) cnn_step_plan_fusion(net);
   if ((st = create_params(net, rng)) || (st = create_buffers(net)) ||
-      (st = cnn_step_plan_build(net, options->micro_batch)) || (st = warm_up(net, ctx)))
+      (st = bind_layers(net, ctx)) || (st = cnn_step_plan_build(net, options->micro_batch)) ||
+      (st = warm_up(net, ctx)))
     return st;
   return CNN_STATUS_OK;
 }
@@ -244,7 +254,10 @@ void cnn_net_free(cnn_net *net) {
     cnn_free(net->param_names[k]);
   }
   cnn_step_plan_free(&net->plan);
-  for (int i = 0; i < net->num_layers && net->layers; i++) cnn_free(net->layers[i]);
+  for (int i = 0; i < net->num_layers && net->layers; i++) {
+    if (net->layers[i]) cnn_free(net->layers[i]->kept);
+    cnn_free(net->layers[i]);
+  }
   cnn_free(net->acts);
   cnn_free(net->deltas);
   cnn_free(net->outputs);

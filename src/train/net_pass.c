@@ -130,6 +130,18 @@ static cnn_status combine_grads(cnn_net *net, cnn_context *ctx, int n, int micro
   return CNN_STATUS_OK;
 }
 
+/* The calling thread's part of the layers' per-pass work on their
+ * parameters, finished by every thread before any micro-batch starts. */
+static void prepare_layers(cnn_net *net, const cnn_context *ctx, cnn_train_profile *profile) {
+  const double start = profile ? cnn_seconds() : 0;
+  for (int i = 0; i < net->num_layers; i++)
+    if (net->layers[i]->ops->prepare)
+      net->layers[i]->ops->prepare(net->layers[i], ctx, cnn_thread_index(),
+                                   cnn_threads_here());
+  if (profile) profile->prepare_s += cnn_seconds() - start;
+  CNN_OMP(barrier)
+}
+
 /* The first failed micro-batch's status, with its index when it is not 0. */
 static cnn_status first_failure(const cnn_status *statuses, int count) {
   for (int m = 0; m < count; m++)
@@ -152,6 +164,7 @@ cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind
   CNN_OMP(parallel num_threads(workers)) {
     const int t = cnn_thread_index();
     cnn_train_profile *profile = t == 0 ? net->profile : NULL;
+    prepare_layers(net, ctx, profile);
     /* Contiguous shares: a thread gets the same micro-batches every step,
      * so the first step grows every worker's scratch memory for good. */
     size_t first, end;
