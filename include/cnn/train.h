@@ -153,7 +153,8 @@ typedef struct cnn_train_settings {
   float weight_decay; /* >= 0 */
   int batch;          /* images per step, >= 1 */
   /* Images per micro-batch, the unit one thread runs through the whole net
-   * (0: the most that fit in half the L2 cache); the bits of a run depend
+   * (0: about as many as fit in the L2 cache, 16 to 64, evened out over the
+   * batch; cnn_net_describe_plan says which); the bits of a run depend
    * on it, never on the thread count. */
   int micro_batch;
 } cnn_train_settings;

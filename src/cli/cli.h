@@ -73,8 +73,8 @@ struct cli_option {
 /* --micro-batch M, for the commands that train (0 keeps the default). */
 #define CLI_MICRO_BATCH(ptr)                                                      \
   CLI_INT("--micro-batch", "M", ptr, 1, 65536,                                   \
-          "images one thread runs through the whole net at a time (default: the "  \
-          "most whose buffers fit in half the L2 cache); the bits depend on it")
+          "images one thread runs through the whole net at a time (default: about " \
+          "as many as fit in the L2 cache, 16 to 64); the bits depend on it")
 
 struct cli_usage {
   const char *command;     /* "train" */

@@ -48,9 +48,10 @@ struct cnn_step_plan {
   cnn_status *statuses;
 };
 
-/* The micro-batch size for a net when none is asked for: the most images
- * whose buffers fit in half of an L2 of l2_bytes (at least 1, at most
- * max_batch; with an unknown L2, 8). */
+/* The micro-batch size for a net when none is asked for (see
+ * step_plan.c for why): about the images whose buffers fit in the L2,
+ * 16 to 64, evened out so that the batch cuts into a multiple of 4
+ * near-equal micro-batches. */
 int cnn_step_plan_auto_micro_batch(size_t image_bytes, size_t l2_bytes, int max_batch);
 
 /* Plans the fusion of the net's layers (sets their relu_after, relu_grad
