@@ -37,16 +37,20 @@ static double plane_rows_used(const struct cnn_conv_problem *p) {
 
 /* Row slots lose lanes only where an output row ends inside a vector and
  * skip the direct path's tile buffer and scatter; they suit whenever they
- * use at least as many lanes as the flattened rows. Measured on Zen 3
- * (AVX2) at 1 thread with conv_bench (--algo direct_rows,direct, both
- * shape lists): faster or equal where that holds (simple_c1 67 against 41
- * GFLOP/s, lenet_c1 54 against 42, resnet_3x3 76 against 70), 1-4% slower
- * where it does not (lenet_c2, resnet_s2, vgg_3x3). */
+ * use at least as many lanes as the flattened rows, or nearly as many (5%)
+ * when the reduction is shorter than 64 steps and that per-tile work
+ * weighs most. Measured on Zen 3 (AVX2) at 1 thread with conv_bench
+ * (--algo direct_rows,direct, both shape lists): faster or equal where
+ * that holds (simple_c1 67 against 41 GFLOP/s, lenet_c1 54 against 42,
+ * stem_7x7 84 against 71, few_c3_3x3 with 61 of 64 lanes against 61 of
+ * 63: 54 against 41), 1-4% slower where it does not (lenet_c2, resnet_s2,
+ * vgg_3x3). */
 static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                              cnn_conv_pass pass) {
   const int vl = ctx->kernels->conv_direct_rows_vl;
   const double slots_used = (double)p->ow / ((p->ow + vl - 1) / vl * vl);
-  return pass == CNN_CONV_FORWARD && slots_used >= plane_rows_used(p);
+  const double margin = p->c * p->r * p->s < 64 ? 0.05 : 0.0;
+  return pass == CNN_CONV_FORWARD && slots_used + margin >= plane_rows_used(p);
 }
 
 /* ---- direct, forward vectorised over output channels ---- */
