@@ -213,6 +213,27 @@ typedef void (*cnn_f32_conv_direct_k_ukernel_fn)(size_t mr, size_t nr, size_t kd
                                                  const int32_t *rows, float *c,
                                                  size_t ldc, int accumulate);
 
+/* conv_direct_rows: the forward sums of conv_direct over NV slots of up
+ * to VL consecutive output positions each, anywhere in the output (a slot
+ * never crosses an output row), with the bias and the ReLU applied and
+ * every slot stored straight into the NCHW output:
+ *   y[i*ldy + slots[v].y + l] = f(bias[i] + sum_{p<kd} a[p*MR + i]
+ *                                            * x[rows[p] + slots[v].x + l])
+ * for i < mr (1 <= mr <= MR), v < nv (1 <= nv <= NV), l < slots[v].n
+ * (1 <= n <= VL); f clamps at zero when relu (NaN gives 0), bias may be
+ * NULL (no add). a: the packed filter panel of conv_direct, MR values per
+ * step; kd >= 1. Nothing else of y is written. Kernels read whole vectors:
+ * x[rows[p] + slots[v].x + l] for every l < VL, which the driver keeps
+ * inside its buffers. So lanes are only lost at the end of an output row
+ * (ow rounded up to VL), wherever the row ends in a vector. */
+struct cnn_conv_direct_rows_slot {
+  int32_t x, y, n; /* source offset, output offset, lanes used */
+};
+typedef void (*cnn_f32_conv_direct_rows_ukernel_fn)(
+    size_t mr, size_t nv, size_t kd, const float *a, const float *x, const int32_t *rows,
+    const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
+    size_t ldy);
+
 /* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
  * output positions (the vector dimension) of `batch` images:
  *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
@@ -287,7 +308,7 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
- * kernels/f32_conv_wgrad.inc,
+ * kernels/f32_conv_direct_rows.inc, kernels/f32_conv_wgrad.inc,
  * kernels/f32_conv_wgrad_kv.inc and kernels/f32_conv_dgrad_cv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
@@ -303,6 +324,15 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
             const int32_t *rows, float *c, size_t ldc, int accumulate);
 #include "kernels/f32_conv_direct_k.inc"
 #undef CNN_F32_CONV_DIRECT_K_UKERNEL
+#define CNN_F32_CONV_DIRECT_ROWS_UKERNEL(isa, name, twin, mr, nv, vl)                \
+  void name(size_t mr_, size_t nv_, size_t kd, const float *a, const float *x,       \
+            const int32_t *rows, const struct cnn_conv_direct_rows_slot *slots,      \
+            const float *bias, int relu, float *y, size_t ldy);                      \
+  void twin(size_t mr_, size_t nv_, size_t kd, const float *a, const float *x,       \
+            const int32_t *rows, const struct cnn_conv_direct_rows_slot *slots,      \
+            const float *bias, int relu, float *y, size_t ldy);
+#include "kernels/f32_conv_direct_rows.inc"
+#undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
   void name(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
             size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
@@ -390,6 +420,9 @@ struct cnn_kernels {
   int conv_direct_k_mr, conv_direct_k_nr, conv_direct_k_vl;
   cnn_f32_conv_direct_k_ukernel_fn conv_direct_k;
   const char *conv_direct_k_name;
+  int conv_direct_rows_mr, conv_direct_rows_nv, conv_direct_rows_vl;
+  cnn_f32_conv_direct_rows_ukernel_fn conv_direct_rows;
+  const char *conv_direct_rows_name;
   /* Weight-gradient tiles of several shapes (the driver takes the one that
    * pads the problem least), in register-list order. */
   struct cnn_conv_wgrad_variant {

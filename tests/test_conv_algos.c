@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "conv/conv_algo.h"
+#include "runtime/context.h"
 #include "testutil.h"
 
 struct shape {
@@ -142,7 +143,7 @@ static void label_of(char *out, size_t size, const char *algo, cnn_isa isa, int 
 
 static void test_grid(cnn_context *ctx) {
   test_rng rng = test_rng_seeded(20261123);
-  static const char *const names[] = {"direct_k", "direct", "im2col", "auto"};
+  static const char *const names[] = {"direct_rows", "direct_k", "direct", "im2col", "auto"};
   for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
     const struct cnn_conv_problem p = problem_of(&shapes[si]);
     struct buffers b;
@@ -226,17 +227,34 @@ static void test_choice(cnn_context *ctx) {
   CHECK_OK(cnn_conv_forward(ctx, &p, x, w, NULL, y));
   unsetenv("CNN_CONV_ALGO");
 
-  /* auto: direct, except where the list says another one suits better. */
+  /* auto: direct, except where the list says another one suits better:
+   * row slots where they use at least the lanes of flattened plane rows
+   * (here 5 of 8 lanes against 5 of 7 positions: no). */
   const struct cnn_conv_algo *chosen;
   CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &p, CNN_CONV_FORWARD, &chosen));
   CHECK(chosen && strcmp(chosen->name, "direct") == 0, "auto forward: %s",
         chosen ? chosen->name : "none");
-  /* 16 filters over 10-wide output rows computed 14 wide (lenet_c2). */
+  /* One channel, 5x5 over 28x28 (simple_c1): 24 wide rows fill 8 lanes
+   * exactly, but 24 of 28 plane positions. */
+  const struct shape first = {2, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0};
+  const struct cnn_conv_problem first_layer = problem_of(&first);
+  CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &first_layer, CNN_CONV_FORWARD, &chosen));
+  const int vl = ctx->kernels->conv_direct_rows_vl;
+  const char *want_first = 24 % vl == 0 ? "direct_rows" : "direct";
+  CHECK(chosen && strcmp(chosen->name, want_first) == 0, "auto first layer: %s",
+        chosen ? chosen->name : "none");
+  /* 16 filters over 10-wide output rows computed 14 wide (lenet_c2): row
+   * slots where they waste fewer lanes, else channel vectors of 16 lanes. */
   const struct shape narrow = {2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0};
   const struct cnn_conv_problem lenet_c2 = problem_of(&narrow);
   for (int pass = CNN_CONV_FORWARD; pass <= CNN_CONV_BACKWARD_WEIGHTS; pass++) {
     CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &lenet_c2, (cnn_conv_pass)pass, &chosen));
-    const char *want = pass == CNN_CONV_FORWARD ? "direct_k" : "direct";
+    /* Row slots of this ISA: 10 of round_up(10, VL) lanes, against 10 of 14. */
+    const int rvl = ctx->kernels->conv_direct_rows_vl, slot_lanes = (10 + rvl - 1) / rvl * rvl;
+    const char *want = pass != CNN_CONV_FORWARD                 ? "direct"
+                       : 10 * 14 >= 10 * slot_lanes              ? "direct_rows"
+                       : ctx->kernels->conv_direct_k_vl >= 16    ? "direct_k"
+                                                                 : "direct";
     CHECK(chosen && strcmp(chosen->name, want) == 0, "auto lenet_c2 pass %d: %s", pass,
           chosen ? chosen->name : "none");
   }

@@ -2,7 +2,10 @@
  * scalar twin on the same inputs: conv_direct over row counts 1..MR, tile
  * widths 1..NR and step counts 1 to 300, overwriting a C pre-filled with
  * NaN and accumulating; conv_direct_k likewise over channel counts and
- * position counts; conv_wgrad over lengths around the vector width
+ * position counts; conv_direct_rows over channel counts 1..MR, slot
+ * counts 1..NV, every lane count of a slot, with and without the bias and
+ * the ReLU, writing nothing outside its slots; conv_wgrad over lengths
+ * around the vector width
  * and batches of 1 and 3;
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
  * images, reading dy beside another block of filters, with and without
@@ -284,6 +287,63 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
   free(x), free(a), free(c), free(ref), free(scale);
 }
 
+/* conv_direct_rows: slots at random source offsets (reading whole
+ * vectors, up to the last float of x), spaced apart in y with a gap that
+ * must stay untouched; every lane count 1..VL; bias NULL or not; ReLU or
+ * not. */
+static void test_direct_rows(cnn_isa isa, cnn_f32_conv_direct_rows_ukernel_fn kernel,
+                             cnn_f32_conv_direct_rows_ukernel_fn twin, int mr_max, int nv_max,
+                             int vl, const char *name, test_rng *rng) {
+  enum { KD_MAX = 300, SENTINEL = 12345 };
+  const size_t gap = 3, ldy = (size_t)nv_max * (vl + gap) + 5;
+  float *x = malloc(sizeof(float) * X_LEN), *a = aligned_alloc(64, sizeof(float) * KD_MAX * 8);
+  float *y = malloc(sizeof(float) * 8 * ldy), *ref = malloc(sizeof(float) * 8 * ldy);
+  float *scale = malloc(sizeof(float) * 8 * ldy), bias[8];
+  int32_t rows[KD_MAX];
+  struct cnn_conv_direct_rows_slot slots[8];
+  test_fill_uniform(rng, x, X_LEN, -1, 1);
+  test_fill_uniform(rng, a, KD_MAX * 8, -1, 1);
+  test_fill_uniform(rng, bias, 8, -1, 1);
+  static const size_t kds[] = {1, 2, 7, 25, 33, KD_MAX};
+  for (size_t ki = 0; ki < sizeof kds / sizeof kds[0]; ki++)
+    for (int mr = 1; mr <= mr_max; mr++)
+      for (int nv = 1; nv <= nv_max; nv++)
+        for (int n = 1; n <= vl; n++)
+          for (int variant = 0; variant < 4; variant++) {
+            const size_t kd = kds[ki];
+            const int with_bias = variant & 1, relu = variant >> 1;
+            for (size_t p = 0; p < kd; p++) rows[p] = test_rng_int(rng, 0, X_LEN / 2);
+            for (int v = 0; v < nv; v++) {
+              /* Lane counts vary across slots: n, then full, then n again. */
+              const int lanes = v % 2 ? vl : n;
+              slots[v] = (struct cnn_conv_direct_rows_slot){
+                  .x = test_rng_int(rng, 0, X_LEN / 2 - vl), .y = (int32_t)(v * (vl + gap)),
+                  .n = lanes};
+            }
+            rows[kd - 1] = X_LEN / 2; /* with slot x up to X_LEN/2 - VL: the last float */
+            for (size_t i = 0; i < 8 * ldy; i++) y[i] = ref[i] = SENTINEL;
+            const float *b = with_bias ? bias : NULL;
+            kernel((size_t)mr, (size_t)nv, kd, a, x, rows, slots, b, relu, y, ldy);
+            twin((size_t)mr, (size_t)nv, kd, a, x, rows, slots, b, relu, ref, ldy);
+            for (size_t i = 0; i < 8 * ldy; i++) scale[i] = 0.0f;
+            for (int i = 0; i < mr; i++)
+              for (int v = 0; v < nv; v++)
+                for (int l = 0; l < slots[v].n; l++) {
+                  double sum = with_bias ? fabs(bias[i]) : 0.0;
+                  for (size_t p = 0; p < kd; p++)
+                    sum += fabs((double)a[p * mr_max + i] * x[rows[p] + slots[v].x + l]);
+                  scale[i * ldy + slots[v].y + l] = (float)sum;
+                }
+            char what[160];
+            snprintf(what, sizeof what, "%s (%s) mr %d nv %d n %d kd %zu bias %d relu %d",
+                     name, cnn_isa_name(isa), mr, nv, n, kd, with_bias, relu);
+            /* Every y element: written ones within the tolerance, others
+             * still the sentinel in both. */
+            compare_rows(what, y, ref, scale, 8, ldy, ldy);
+          }
+  free(x), free(a), free(y), free(ref), free(scale);
+}
+
 int main(void) {
   test_rng rng = test_rng_seeded(5150);
   int ran = 0;
@@ -298,6 +358,10 @@ int main(void) {
   if (runnable(isa)) test_direct_k(isa, name, twin, mr, nr, #name, &rng);
 #include "kernels/f32_conv_direct_k.inc"
 #undef CNN_F32_CONV_DIRECT_K_UKERNEL
+#define CNN_F32_CONV_DIRECT_ROWS_UKERNEL(isa, name, twin, mr, nv, vl) \
+  if (runnable(isa)) test_direct_rows(isa, name, twin, mr, nv, vl, #name, &rng);
+#include "kernels/f32_conv_direct_rows.inc"
+#undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr) \
   if (runnable(isa)) test_wgrad(isa, name, twin, mr, nr, #name, &rng);
 #include "kernels/f32_conv_wgrad.inc"

@@ -5,6 +5,7 @@
 
 #include "conv/conv_direct.h"
 #include "conv/conv_direct_k.h"
+#include "conv/conv_direct_rows.h"
 #include "conv/conv_im2col.h"
 #include "runtime/context.h"
 #include "runtime/error.h"
@@ -25,6 +26,33 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
   return cnn_conv_direct_check(p);
 }
 
+/* ---- direct, forward on row slots ---- */
+
+/* The share of the lanes that do useful work when output rows are
+ * computed in the direct path's flattened plane rows (positions past the
+ * output width are discarded). */
+static double plane_rows_used(const struct cnn_conv_problem *p) {
+  return (double)p->ow / (p->ow + (p->s - 1) / p->stride_w);
+}
+
+/* Row slots lose lanes only where an output row ends inside a vector and
+ * skip the direct path's tile buffer and scatter; they suit whenever they
+ * use at least as many lanes as the flattened rows, or nearly as many (5%)
+ * when the reduction is shorter than 64 steps and that per-tile work
+ * weighs most. Measured on Zen 3 (AVX2) at 1 thread with conv_bench
+ * (--algo direct_rows,direct, both shape lists): faster or equal where
+ * that holds (simple_c1 67 against 41 GFLOP/s, lenet_c1 54 against 42,
+ * stem_7x7 84 against 71, few_c3_3x3 with 61 of 64 lanes against 61 of
+ * 63: 54 against 41), 1-4% slower where it does not (lenet_c2, resnet_s2,
+ * vgg_3x3). */
+static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
+                             cnn_conv_pass pass) {
+  const int vl = ctx->kernels->conv_direct_rows_vl;
+  const double slots_used = (double)p->ow / ((p->ow + vl - 1) / vl * vl);
+  const double margin = p->c * p->r * p->s < 64 ? 0.05 : 0.0;
+  return pass == CNN_CONV_FORWARD && slots_used + margin >= plane_rows_used(p);
+}
+
 /* ---- direct, forward vectorised over output channels ---- */
 
 /* The backward passes are the direct path's. The forward pass suits when
@@ -32,17 +60,19 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
  * tiles': the output channels fill whole vectors better, by more than 5%,
  * than the output row fills the plane row it is computed in. Below that
  * margin (resnet_3x3, alex_c1 of bench/conv_shapes.csv, measured with
- * conv_bench) streaming the filter blocks for every row segment costs as
- * much as the lanes gain. Every tile is also transposed on the way out,
- * which a reduction of fewer than 64 steps does not pay for (simple_c1,
- * 25 steps: 43 against 57 GFLOP/s). */
+ * conv_bench on Zen 4, AVX-512) streaming the filter blocks for every row
+ * segment costs as much as the lanes gain. Every tile is also transposed
+ * on the way out, which a reduction of fewer than 64 steps does not pay
+ * for (simple_c1, 25 steps: 43 against 57 GFLOP/s). With 8-lane vectors
+ * (AVX2, measured on Zen 3) the transposes cost more than the lanes gain
+ * on every shape of both lists (mnist_3x3 29 against 73 GFLOP/s, lenet_c2
+ * 31 against 50), so it suits 16-lane vectors only. */
 static int direct_k_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                           cnn_conv_pass pass) {
   if (pass != CNN_CONV_FORWARD) return 0;
   const int vl = ctx->kernels->conv_direct_k_vl;
   const double channels_used = (double)p->k / ((p->k + vl - 1) / vl * vl);
-  const double positions_used = (double)p->ow / (p->ow + (p->s - 1) / p->stride_w);
-  return channels_used > positions_used + 0.05 && p->c * p->r * p->s >= 64;
+  return vl >= 16 && channels_used > plane_rows_used(p) + 0.05 && p->c * p->r * p->s >= 64;
 }
 
 /* Backward-data of a 1x1 filter at stride 1 without padding is a plain
@@ -112,6 +142,8 @@ static cnn_status reference_backward_weights(cnn_context *ctx,
 }
 
 static const struct cnn_conv_algo algos[] = {
+    {"direct_rows", direct_init, direct_rows_suits, cnn_conv_direct_rows_forward,
+     cnn_conv_direct_backward_data, cnn_conv_direct_backward_weights},
     {"direct_k", direct_init, direct_k_suits, cnn_conv_direct_k_forward,
      cnn_conv_direct_backward_data, cnn_conv_direct_backward_weights},
     {"direct", direct_init, direct_suits, cnn_conv_direct_forward,
@@ -137,8 +169,8 @@ cnn_status cnn_conv_algo_parse(const char *name, const struct cnn_conv_algo **al
       return CNN_STATUS_OK;
     }
   return cnn_error(CNN_STATUS_INVALID_ARGUMENT,
-                   "convolution algorithm \"%s\": expected auto, direct_k, direct, im2col "
-                   "or reference",
+                   "convolution algorithm \"%s\": expected auto, direct_rows, direct_k, "
+                   "direct, im2col or reference",
                    name ? name : "(null)");
 }
 

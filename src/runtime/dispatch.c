@@ -58,6 +58,16 @@ static void fill_conv(void) {
   }
 #include "kernels/f32_conv_direct_k.inc"
 #undef CNN_F32_CONV_DIRECT_K_UKERNEL
+#define CNN_F32_CONV_DIRECT_ROWS_UKERNEL(row_isa, name, twin, mr, nv, vl)   \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
+    tables[isa].conv_direct_rows_mr = mr;                                  \
+    tables[isa].conv_direct_rows_nv = nv;                                  \
+    tables[isa].conv_direct_rows_vl = vl;                                  \
+    tables[isa].conv_direct_rows = name;                                   \
+    tables[isa].conv_direct_rows_name = #name;                             \
+  }
+#include "kernels/f32_conv_direct_rows.inc"
+#undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
 #define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
   if (row_isa == isa && tables[isa].conv_wgrad_count < CNN_CONV_WGRAD_VARIANTS) \
     tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \

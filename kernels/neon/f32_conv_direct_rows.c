@@ -1,0 +1,35 @@
+/* NEON row-slot direct-convolution micro-kernel: 6 output channels x 4
+ * slots of 4 positions (24 accumulators); the body is
+ * kernels/f32_conv_direct_rows_simd.h. Partial slots are stored lane by
+ * lane. */
+#include <arm_neon.h>
+#include <stddef.h>
+
+enum { MR = 6, NV = 4, VL = 4 };
+typedef float32x4_t cr_vec;
+#define cr_zero() vdupq_n_f32(0.0f)
+#define cr_load(p) vld1q_f32(p)
+#define cr_add(a, b) vaddq_f32((a), (b))
+#define cr_broadcast(p) vld1q_dup_f32(p)
+#define cr_fma(acc, b, w) vfmaq_f32((acc), (b), (w))
+/* A select, not vmaxq_f32 (which keeps NaN). */
+#define cr_relu(v) vbslq_f32(vcgtq_f32((v), vdupq_n_f32(0.0f)), (v), vdupq_n_f32(0.0f))
+
+static inline void cr_store_n(float *p, float32x4_t v, size_t n) {
+  if (n == VL) {
+    vst1q_f32(p, v);
+    return;
+  }
+  float lanes[VL];
+  vst1q_f32(lanes, v);
+  for (size_t l = 0; l < n; l++) p[l] = lanes[l];
+}
+
+#include "kernels/f32_conv_direct_rows_simd.h"
+
+void cnn_f32_conv_direct_rows_ukernel_6x16__neon(
+    size_t mr, size_t nv, size_t kd, const float *a, const float *x, const int32_t *rows,
+    const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
+    size_t ldy) {
+  conv_direct_rows(mr, nv, kd, a, x, rows, slots, bias, relu, y, ldy);
+}

@@ -1,0 +1,17 @@
+/* Internal: the forward pass of the direct path on row slots
+ * (conv_direct_rows in kernels/ukernels.h): tiles of output channels times
+ * NV vectors of positions, each vector a piece of one output row, so only
+ * the end of each row loses lanes (to VL), with the bias and ReLU applied
+ * in registers and the tile stored straight into NCHW: no tile buffer, no
+ * scatter pass. Built for few input channels (a first layer), where the
+ * reduction is short and that per-tile work weighs most. */
+#ifndef CNN_CONV_CONV_DIRECT_ROWS_H
+#define CNN_CONV_CONV_DIRECT_ROWS_H
+
+#include "conv/conv.h"
+
+cnn_status cnn_conv_direct_rows_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                        const float *x, const float *w, const float *bias,
+                                        int relu, float *y);
+
+#endif
