@@ -80,6 +80,44 @@ static int any_bits_differ(const cnn_net *a, const cnn_net *b) {
   return 0;
 }
 
+/* The fc layers' products per micro-batch, whichever way they run (images
+ * as rows or, transposed, as columns: the micro-batch size decides), give
+ * the bits of cnn_affine_forward and cnn_affine_backward: the output of
+ * the first fc layer, and the input gradient of the second. */
+static void test_fc_ways(const cnn_dataset *ds) {
+  cnn_context *ctx = NULL;
+  CHECK_OK(cnn_context_create(1, &ctx));
+  for (int mb = 1; ctx && mb <= 20; mb++) {
+    cnn_rng rng;
+    cnn_rng_seed(&rng, SEED);
+    cnn_net *net = NULL;
+    const struct cnn_net_options options = {.fuse = 1, .micro_batch = mb};
+    CHECK_OK(cnn_net_create_with(ctx, "fc 37, relu, fc 10", mb, &rng, &options, &net));
+    if (!net) continue;
+    cnn_net_load_batch(net, ds, NULL, 0, mb);
+    CHECK_OK(cnn_net_pass(net, ctx, mb, CNN_NET_TRAIN, NULL, NULL));
+    cnn_tensor y = {0}, dx = {0};
+    CHECK_OK(cnn_tensor_init(&y, mb, 37, 1, 1));
+    CHECK_OK(cnn_tensor_init(&dx, mb, 37, 1, 1));
+    if (y.data && dx.data) {
+      char what[96];
+      cnn_tensor x = cnn_tensor_slice(&net->acts[0], 0, mb);
+      CHECK_OK(cnn_affine_forward(ctx, &x, &net->params[0], &net->params[1], &y));
+      snprintf(what, sizeof what, "micro-batch %d: fc forward", mb);
+      test_equal(what, net->acts[1].data, y.data, cnn_tensor_numel(&y));
+      cnn_tensor h = cnn_tensor_slice(&net->acts[2], 0, mb);
+      cnn_tensor dy = cnn_tensor_slice(&net->deltas[3], 0, mb);
+      CHECK_OK(cnn_affine_backward(ctx, &h, &net->params[2], &dy, &dx, NULL, NULL));
+      snprintf(what, sizeof what, "micro-batch %d: fc input gradient", mb);
+      test_equal(what, net->deltas[2].data, dx.data, cnn_tensor_numel(&dx));
+    }
+    cnn_tensor_free(&y);
+    cnn_tensor_free(&dx);
+    cnn_net_free(net);
+  }
+  cnn_context_free(ctx);
+}
+
 int main(void) {
   cnn_dataset ds;
   cnn_status st = cnn_dataset_load(CNN_TEST_DATA_DIR "/mnist-subset", "train", &ds);
@@ -122,6 +160,7 @@ int main(void) {
       }
       cnn_net_free(one.net);
     }
+  test_fc_ways(&ds);
   cnn_dataset_free(&ds);
   return test_finish("test_net_micro_batches");
 }

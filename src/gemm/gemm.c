@@ -169,14 +169,36 @@ void cnn_sgemm(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
                size_t ldb, float beta, float *c, size_t ldc) {
   assert(ctx && ctx->kernels);
   gemm(ctx, (struct cnn_gemm_problem){trans_a, trans_b, m, n, k, alpha, beta, a, b, c,
-                                      lda, ldb, ldc, NULL});
+                                      lda, ldb, ldc, NULL, NULL});
 }
 
-/* The depth of the blocks B is packed in: the driver's, which depends on
- * k and NR only (never on m), so one packing serves every m. */
-static size_t packed_kc(const cnn_context *ctx, size_t k) {
-  const struct cnn_kernels *kern = ctx->kernels;
+/* The depth of the blocks an operand is packed in: the driver's, which
+ * depends on k and NR only (never on m or n), so one packing serves every
+ * product of that depth. */
+static size_t packed_kc(const struct cnn_kernels *kern, size_t k) {
   return cnn_gemm_blocking_for((size_t)kern->gemm_mr, (size_t)kern->gemm_nr, 1, k).kc;
+}
+
+/* Packs part `part` of `parts` of an operand of `extent` rows (A) or
+ * columns (B) in panels of `tile`, whole, as the loop nest would pack its
+ * blocks: element (i, p) at src[i * line + p * depth]. */
+static void pack_whole(const struct cnn_kernels *kern, cnn_f32_gemm_pack_fn pack,
+                       size_t tile, size_t extent, size_t k, const float *src, size_t line,
+                       size_t depth, int part, int parts, float *packed) {
+  const size_t kc_full = packed_kc(kern, k), panels = (extent + tile - 1) / tile;
+  const size_t first = part_start(panels, (size_t)parts, (size_t)part) * tile;
+  size_t end = part_start(panels, (size_t)parts, (size_t)part + 1) * tile;
+  if (end > extent) end = extent;
+  for (size_t pc = 0; pc < k && first < end; pc += kc_full) {
+    const size_t kc = k - pc < kc_full ? k - pc : kc_full;
+    pack(tile, end - first, kc, src + first * line + pc * depth, line, depth, 1.0f,
+         packed + cnn_gemm_packed_offset(extent, tile, pc, kc, first));
+  }
+}
+
+size_t cnn_gemm_packed_a_floats(const cnn_context *ctx, size_t m, size_t k) {
+  const size_t mr = (size_t)kernels_for_rows(ctx->kernels, m).gemm_mr;
+  return k * ((m + mr - 1) / mr * mr);
 }
 
 size_t cnn_gemm_packed_b_floats(const cnn_context *ctx, size_t k, size_t n) {
@@ -184,27 +206,25 @@ size_t cnn_gemm_packed_b_floats(const cnn_context *ctx, size_t k, size_t n) {
   return k * ((n + nr - 1) / nr * nr);
 }
 
+void cnn_gemm_pack_a(const cnn_context *ctx, int trans_a, size_t m, size_t k,
+                     const float *a, size_t lda, int part, int parts, float *packed) {
+  const struct cnn_kernels tiles = kernels_for_rows(ctx->kernels, m);
+  pack_whole(&tiles, tiles.gemm_pack_a, (size_t)tiles.gemm_mr, m, k, a,
+             trans_a ? 1 : lda, trans_a ? lda : 1, part, parts, packed);
+}
+
 void cnn_gemm_pack_b(const cnn_context *ctx, int trans_b, size_t k, size_t n,
                      const float *b, size_t ldb, int part, int parts, float *packed) {
   const struct cnn_kernels *kern = ctx->kernels;
-  const size_t nr = (size_t)kern->gemm_nr, kc_full = packed_kc(ctx, k);
-  const size_t panels = (n + nr - 1) / nr;
-  const size_t n0 = part_start(panels, (size_t)parts, (size_t)part) * nr;
-  size_t n1 = part_start(panels, (size_t)parts, (size_t)part + 1) * nr;
-  if (n1 > n) n1 = n;
-  const size_t b_line = trans_b ? ldb : 1, b_depth = trans_b ? 1 : ldb;
-  for (size_t pc = 0; pc < k && n0 < n1; pc += kc_full) {
-    const size_t kc = k - pc < kc_full ? k - pc : kc_full;
-    kern->gemm_pack_b(nr, n1 - n0, kc, b + n0 * b_line + pc * b_depth, b_line, b_depth,
-                      1.0f, packed + cnn_gemm_packed_b_offset(n, nr, pc, kc, n0));
-  }
+  pack_whole(kern, kern->gemm_pack_b, (size_t)kern->gemm_nr, n, k, b, trans_b ? ldb : 1,
+             trans_b ? 1 : ldb, part, parts, packed);
 }
 
-void cnn_sgemm_packed_b(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
-                        size_t k, float alpha, const float *a, size_t lda, const float *b,
-                        size_t ldb, const float *packed_b, float beta, float *c,
-                        size_t ldc) {
-  assert(ctx && ctx->kernels && packed_b);
+void cnn_sgemm_packed(cnn_context *ctx, int trans_a, int trans_b, size_t m, size_t n,
+                      size_t k, float alpha, const float *a, size_t lda,
+                      const float *packed_a, const float *b, size_t ldb,
+                      const float *packed_b, float beta, float *c, size_t ldc) {
+  assert(ctx && ctx->kernels && (!packed_a || alpha == 1.0f));
   gemm(ctx, (struct cnn_gemm_problem){trans_a, trans_b, m, n, k, alpha, beta, a, b, c,
-                                      lda, ldb, ldc, packed_b});
+                                      lda, ldb, ldc, packed_a, packed_b});
 }

@@ -91,15 +91,19 @@ int cnn_gemm_loop_nest(const struct cnn_kernels *kern,
       const size_t kc = min_size(blk->kc, p->k - pc);
       const float *bblock = bbuf;
       if (p->packed_b)
-        bblock = p->packed_b + cnn_gemm_packed_b_offset(p->n, nr, pc, kc, jc);
+        bblock = p->packed_b + cnn_gemm_packed_offset(p->n, nr, pc, kc, jc);
       else
         kern->gemm_pack_b(nr, nc, kc, p->b + jc * b_line + pc * b_depth, b_line,
                           b_depth, 1.0f, bbuf);
       for (size_t ic = m0; ic < m1; ic += blk->mc) {
         const size_t mc = min_size(blk->mc, m1 - ic);
-        kern->gemm_pack_a(mr, mc, kc, p->a + ic * a_line + pc * a_depth, a_line,
-                          a_depth, p->alpha, abuf);
-        macro_kernel(kern, mc, nc, kc, abuf, bblock, p->c + ic * p->ldc + jc, p->ldc,
+        const float *ablock = abuf;
+        if (p->packed_a)
+          ablock = p->packed_a + cnn_gemm_packed_offset(p->m, mr, pc, kc, ic);
+        else
+          kern->gemm_pack_a(mr, mc, kc, p->a + ic * a_line + pc * a_depth, a_line,
+                            a_depth, p->alpha, abuf);
+        macro_kernel(kern, mc, nc, kc, ablock, bblock, p->c + ic * p->ldc + jc, p->ldc,
                      pc == 0 ? first_mode : C_ACCUMULATE, p->beta);
       }
     }

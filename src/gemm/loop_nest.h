@@ -15,18 +15,20 @@ struct cnn_gemm_problem {
   const float *a, *b;
   float *c;
   size_t lda, ldb, ldc;
-  /* NULL, or all of op(B) packed by cnn_gemm_pack_b (then b is read only
-   * by the fallback of a thread without packing buffers). */
-  const float *packed_b;
+  /* NULL, or all of op(A) (packed with scale 1: alpha is then 1) or of
+   * op(B) packed by cnn_gemm_pack_a / _b; then a or b is read only by the
+   * fallback of a thread without packing buffers. */
+  const float *packed_a, *packed_b;
 };
 
-/* Where the packed block of op(B) at depth pc (kc deep: the driver's
- * blocking, shorter for the last block) and column jc (a multiple of nr)
- * starts in B packed whole: every depth block before it holds n rounded up
- * to nr columns, and each column panel before it kc x nr values. */
-static inline size_t cnn_gemm_packed_b_offset(size_t n, size_t nr, size_t pc, size_t kc,
-                                              size_t jc) {
-  return pc * ((n + nr - 1) / nr * nr) + jc * kc;
+/* Where the packed block at depth pc (kc deep: the driver's blocking,
+ * shorter for the last block) and at row or column `start` (a multiple of
+ * the tile side `tile`) begins in an operand of `extent` rows (A) or
+ * columns (B) packed whole: every depth block before it holds extent
+ * rounded up to the tile, and each panel before it kc x tile values. */
+static inline size_t cnn_gemm_packed_offset(size_t extent, size_t tile, size_t pc,
+                                            size_t kc, size_t start) {
+  return pc * ((extent + tile - 1) / tile * tile) + start * kc;
 }
 
 /* Computes rows [m0, m1) x columns [n0, n1) of C with the kernels' tile and

@@ -90,9 +90,10 @@ struct cnn_layer_ops {
    * input does not fit; the net adds the names and shapes. */
   cnn_status (*create)(const struct cnn_layer_spec *spec, struct cnn_shape in,
                        struct cnn_layer **layer, char *why, size_t why_size);
-  /* NULL, or called once the net's parameters exist: allocates in kept
-   * what prepare fills for passes on ctx's kernels. */
-  cnn_status (*bind)(struct cnn_layer *layer, const cnn_context *ctx);
+  /* NULL, or called once the net's parameters and step plan exist:
+   * allocates in kept what prepare fills for passes on ctx's kernels over
+   * micro-batches of micro_batch images. */
+  cnn_status (*bind)(struct cnn_layer *layer, const cnn_context *ctx, int micro_batch);
   /* NULL, or called at the start of every pass, before any micro-batch:
    * part `part` of `parts` (one per thread) of the work that depends on
    * the parameters only (fc: packing its weights for the GEMM). */

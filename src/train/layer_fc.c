@@ -1,17 +1,32 @@
 /* fc N: y = x w^T + b over the flattened input. Its weights are packed for
- * the GEMM once per pass (both ways: w^T for the forward products, w for
- * the input gradient), so the many small products of the micro-batches
- * pack only their own rows; the parameter gradients are computed once per
- * step over the whole batch. */
+ * the GEMM once per pass, so the many small products of the micro-batches
+ * pack only their own images; the parameter gradients are computed once
+ * per step over the whole batch. */
+#include <stdint.h>
+
 #include "gemm/gemm.h"
 #include "runtime/context.h"
 #include "runtime/memory.h"
 #include "train/layer.h"
 
+/* One product with the weights, per micro-batch of n images: the forward
+ * y = x w^T (n x outputs, depth inputs) or the input gradient dx = dy w
+ * (n x inputs, depth outputs). The GEMM computes C in tiles of MR rows by
+ * NR columns, so n images as rows pad to MR and as columns to NR: the
+ * product runs the way that pads less for the micro-batch size, the
+ * weights as the packed B with images as rows, or transposed, the weights
+ * as the packed A with images as columns and C transposed back. Each value
+ * is the same products summed in the same order either way, so the bits
+ * do not depend on the way. */
+struct weight_product {
+  int transposed; /* images as columns */
+  float *packed;  /* the weights, packed for that way */
+};
+
 struct fc_layer {
   struct cnn_layer base;
-  const struct cnn_kernels *packed_for; /* the kernels kept's layout fits */
-  size_t packed_floats;                 /* of each packing in kept */
+  const struct cnn_kernels *packed_for; /* the kernels the packings fit */
+  struct weight_product forward, backward;
 };
 
 static cnn_status fc_create(const struct cnn_layer_spec *spec, struct cnn_shape in,
@@ -33,47 +48,86 @@ static cnn_status fc_create(const struct cnn_layer_spec *spec, struct cnn_shape 
 
 static size_t outputs_of(const struct cnn_layer *l) { return (size_t)l->params[0].n; }
 static size_t inputs_of(const struct cnn_layer *l) { return (size_t)l->params[0].c; }
+static size_t round_up(size_t x, size_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
 
-/* kept: w^T packed (depth inputs, outputs columns), then w packed (depth
- * outputs, inputs columns); the same size, as both pad to whole tiles. */
-static cnn_status fc_bind(struct cnn_layer *l, const cnn_context *ctx) {
+/* The way that pads n images by `features` results less, on ctx's tiles. */
+static int images_as_columns(const cnn_context *ctx, size_t n, size_t features) {
+  const size_t mr = (size_t)ctx->kernels->gemm_mr, nr = (size_t)ctx->kernels->gemm_nr;
+  return round_up(features, mr) * round_up(n, nr) < round_up(n, mr) * round_up(features, nr);
+}
+
+/* Floats of the weights packed for a product of `features` results with
+ * depth `depth`, the way chosen. */
+static size_t packed_floats(const cnn_context *ctx, int transposed, size_t features,
+                            size_t depth) {
+  return transposed ? cnn_gemm_packed_a_floats(ctx, features, depth)
+                    : cnn_gemm_packed_b_floats(ctx, depth, features);
+}
+
+static cnn_status fc_bind(struct cnn_layer *l, const cnn_context *ctx, int micro_batch) {
   struct fc_layer *fc = (struct fc_layer *)l;
-  const size_t for_forward = cnn_gemm_packed_b_floats(ctx, inputs_of(l), outputs_of(l));
-  const size_t for_backward = cnn_gemm_packed_b_floats(ctx, outputs_of(l), inputs_of(l));
-  fc->packed_floats = for_forward > for_backward ? for_forward : for_backward;
-  if (!(l->kept = cnn_alloc(2 * fc->packed_floats, sizeof(float), "packed fc weights")))
+  const size_t outputs = outputs_of(l), inputs = inputs_of(l), n = (size_t)micro_batch;
+  fc->forward.transposed = images_as_columns(ctx, n, outputs);
+  fc->backward.transposed = images_as_columns(ctx, n, inputs);
+  const size_t forward = packed_floats(ctx, fc->forward.transposed, outputs, inputs);
+  const size_t backward = packed_floats(ctx, fc->backward.transposed, inputs, outputs);
+  if (!(l->kept = cnn_alloc(forward + backward, sizeof(float), "packed fc weights")))
     return CNN_STATUS_OUT_OF_MEMORY;
+  fc->forward.packed = l->kept;
+  fc->backward.packed = l->kept + forward;
   fc->packed_for = ctx->kernels;
   return CNN_STATUS_OK;
 }
 
+/* y = x w^T is (w x^T)^T: the weights are B transposed, or A as they are;
+ * dx = dy w is (w^T dy^T)^T: B as they are, or A transposed. */
 static void fc_prepare(const struct cnn_layer *l, const cnn_context *ctx, int part,
                        int parts) {
   const struct fc_layer *fc = (const struct fc_layer *)l;
   if (ctx->kernels != fc->packed_for) return;
   const size_t outputs = outputs_of(l), inputs = inputs_of(l);
   const float *w = l->params[0].data;
-  cnn_gemm_pack_b(ctx, 1, inputs, outputs, w, inputs, part, parts, l->kept);
-  cnn_gemm_pack_b(ctx, 0, outputs, inputs, w, inputs, part, parts,
-                  l->kept + fc->packed_floats);
+  if (fc->forward.transposed)
+    cnn_gemm_pack_a(ctx, 0, outputs, inputs, w, inputs, part, parts, fc->forward.packed);
+  else
+    cnn_gemm_pack_b(ctx, 1, inputs, outputs, w, inputs, part, parts, fc->forward.packed);
+  if (fc->backward.transposed)
+    cnn_gemm_pack_a(ctx, 1, inputs, outputs, w, inputs, part, parts, fc->backward.packed);
+  else
+    cnn_gemm_pack_b(ctx, 0, outputs, inputs, w, inputs, part, parts, fc->backward.packed);
 }
 
-/* The packed weights for passes on ctx, NULL when they were packed for
- * other kernels (then the plain GEMM packs w itself). */
-static const float *packed_weights(const struct cnn_layer *l, const cnn_context *ctx,
-                                   int for_backward) {
-  const struct fc_layer *fc = (const struct fc_layer *)l;
-  if (ctx->kernels != fc->packed_for) return NULL;
-  return l->kept + (for_backward ? fc->packed_floats : 0);
+/* out (n x features) = in (n x depth) times the weights as op(B) (depth x
+ * features; trans_w: w^T), from the packed product's way. */
+static cnn_status weight_product(cnn_context *ctx, const struct weight_product *wp,
+                                 const float *in, size_t n, size_t depth, const float *w,
+                                 int trans_w, size_t features, float *out) {
+  const size_t ldw = trans_w ? depth : features;
+  if (!wp->transposed) {
+    cnn_sgemm_packed(ctx, 0, trans_w, n, features, depth, 1.0f, in, depth, NULL, w, ldw,
+                     wp->packed, 0.0f, out, features);
+    return CNN_STATUS_OK;
+  }
+  float *t = cnn_context_scratch(ctx, features * n * sizeof(float));
+  if (!t) return CNN_STATUS_OUT_OF_MEMORY;
+  cnn_sgemm_packed(ctx, !trans_w, 1, features, n, depth, 1.0f, w, ldw, wp->packed, in, depth,
+                   NULL, 0.0f, t, n);
+  for (size_t i = 0; i < n; i++)
+    for (size_t f = 0; f < features; f++) out[i * features + f] = t[f * n + i];
+  return CNN_STATUS_OK;
 }
 
 static cnn_status fc_forward(const struct cnn_layer *l, cnn_context *ctx,
                              const cnn_tensor *x, cnn_tensor *y) {
-  const float *packed = packed_weights(l, ctx, 0);
-  if (!packed) return cnn_affine_forward(ctx, x, &l->params[0], &l->params[1], y);
+  const struct fc_layer *fc = (const struct fc_layer *)l;
+  if (ctx->kernels != fc->packed_for)
+    return cnn_affine_forward(ctx, x, &l->params[0], &l->params[1], y);
   const size_t n = (size_t)x->n, outputs = outputs_of(l), inputs = inputs_of(l);
-  cnn_sgemm_packed_b(ctx, 0, 1, n, outputs, inputs, 1.0f, x->data, inputs,
-                     l->params[0].data, inputs, packed, 0.0f, y->data, outputs);
+  cnn_status st = weight_product(ctx, &fc->forward, x->data, n, inputs, l->params[0].data,
+                                 1, outputs, y->data);
+  if (st) return st;
   const float *bias = l->params[1].data;
   for (size_t i = 0; i < n; i++)
     for (size_t o = 0; o < outputs; o++) y->data[i * outputs + o] += bias[o];
@@ -84,15 +138,13 @@ static cnn_status fc_backward(const struct cnn_layer *l, cnn_context *ctx,
                               const cnn_tensor *x, const cnn_tensor *y,
                               const cnn_tensor *dy, cnn_tensor *dx, cnn_tensor *grads) {
   (void)y;
-  const float *packed = packed_weights(l, ctx, 1);
-  if (!packed || grads)
+  const struct fc_layer *fc = (const struct fc_layer *)l;
+  if (ctx->kernels != fc->packed_for || grads)
     return cnn_affine_backward(ctx, x, &l->params[0], dy, dx, grads ? &grads[0] : NULL,
                                grads ? &grads[1] : NULL);
   if (!dx) return CNN_STATUS_OK;
-  const size_t n = (size_t)x->n, outputs = outputs_of(l), inputs = inputs_of(l);
-  cnn_sgemm_packed_b(ctx, 0, 0, n, inputs, outputs, 1.0f, dy->data, outputs,
-                     l->params[0].data, inputs, packed, 0.0f, dx->data, inputs);
-  return CNN_STATUS_OK;
+  return weight_product(ctx, &fc->backward, dy->data, (size_t)x->n, outputs_of(l),
+                        l->params[0].data, 0, inputs_of(l), dx->data);
 }
 
 /* dw = dy^T x over the batch, the columns of dw (the inputs) cut into

@@ -155,7 +155,8 @@ static cnn_status create_buffers(cnn_net *net) {
 static cnn_status bind_layers(cnn_net *net, const cnn_context *ctx) {
   for (int i = 0; i < net->num_layers; i++) {
     struct cnn_layer *layer = net->layers[i];
-    cnn_status st = layer->ops->bind ? layer->ops->bind(layer, ctx) : CNN_STATUS_OK;
+    cnn_status st = layer->ops->bind ? layer->ops->bind(layer, ctx, net->plan.micro_batch)
+                                     : CNN_STATUS_OK;
     if (st) return st;
   }
   return CNN_STATUS_OK;
@@ -203,7 +204,7 @@ static cnn_status build(cnn_net *net, cnn_context *ctx, const char *text,
                      net->model.input.c, net->model.input.h, net->model.input.w);
   if (options->fuse) cnn_step_plan_fusion(net);
   if ((st = create_params(net, rng)) || (st = create_buffers(net)) ||
-      (st = bind_layers(net, ctx)) || (st = cnn_step_plan_build(net, options->micro_batch)) ||
+      (st = cnn_step_plan_build(net, options->micro_batch)) || (st = bind_layers(net, ctx)) ||
       (st = warm_up(net, ctx)))
     return st;
   return CNN_STATUS_OK;
