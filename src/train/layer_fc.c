@@ -82,7 +82,10 @@ static cnn_status fc_bind(struct cnn_layer *l, const cnn_context *ctx, int micro
   const size_t outputs = outputs_of(l), inputs = inputs_of(l), n = (size_t)micro_batch;
   fc->forward.transposed = images_as_columns(ctx, n, outputs, inputs);
   fc->backward.transposed = images_as_columns(ctx, n, inputs, outputs);
-  const size_t forward = packed_floats(ctx, fc->forward.transposed, outputs, inputs);
+  /* The second packing starts on a cache line, as packing buffers do (the
+   * kernels load packed panels aligned). */
+  const size_t forward =
+      round_up(packed_floats(ctx, fc->forward.transposed, outputs, inputs), 64 / sizeof(float));
   const size_t backward = packed_floats(ctx, fc->backward.transposed, inputs, outputs);
   if (!(l->kept = cnn_alloc(forward + backward, sizeof(float), "packed fc weights")))
     return CNN_STATUS_OUT_OF_MEMORY;
