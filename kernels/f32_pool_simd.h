@@ -12,6 +12,10 @@
  *   pool_splat(f), pool_add(a, b), pool_mul(a, b)
  *   pool_max_first(v, acc)     v > acc ? v : acc, lane by lane (ties and NaN
  *                              keep acc, as the scalar fold does)
+ *   pool_flags                 one flag per lane (a vector or a mask register)
+ *   pool_no_flags()            no flag set
+ *   pool_flag_nan(f, a, b)     f, plus the lanes where a or b is NaN
+ *   pool_nan_where(f, v)       NAN (math.h) in the flagged lanes, v elsewhere
  *   pool_argmax_step(v, tap, &acc, &best)
  *                              where v > acc: acc = v and best = tap
  *   pool_pick(best, tap, v)    best == tap ? v : +0, lane by lane
@@ -19,6 +23,12 @@
  *   pool_store_pairs(p, a, b, count)
  *                              p[2i] = a[i], p[2i+1] = b[i], the first count
  *                              floats of that (writes nothing else)
+ *
+ * Max forward folds the window with pool_max_first, which keeps NaN only
+ * as the first pixel (maxps's rule, one instruction), and flags the lanes
+ * that met a NaN on the way, which then give NAN: an unordered compare and
+ * an OR per pair of pixels, where a NaN-exact fold would cost a compare
+ * and a blend per pixel.
  *
  * Layout of the work: output row by output row; the columns whose windows
  * lie inside the row horizontally (and, for stride 1 or 2, can be loaded as
@@ -80,25 +90,33 @@ static inline void pool_row_pair(const struct cnn_pool_problem *p, const float *
   pool_load_pairs(row + 2 * ox0 - p->pad_w, n, even, odd);
 }
 
-/* The largest value of each window, the first of equals (the scalar fold). */
+/* The largest value of each window, the first of equals (the scalar fold),
+ * or NAN where the window holds a NaN. */
 static inline pool_vec pool_window_max(const struct cnn_pool_problem *p, const float *x,
                                        struct pool_rows rows, int ox0, int n) {
   pool_vec acc, next;
+  pool_flags nan = pool_no_flags();
   if (pool_pairs(p)) {
     pool_row_pair(p, x + (size_t)rows.first * p->w, ox0, n, &acc, &next);
+    nan = pool_flag_nan(nan, acc, next);
     acc = pool_max_first(next, acc);
     for (int iy = rows.first + 1; iy < rows.end; iy++) {
       pool_vec even;
       pool_row_pair(p, x + (size_t)iy * p->w, ox0, n, &even, &next);
+      nan = pool_flag_nan(nan, even, next);
       acc = pool_max_first(next, pool_max_first(even, acc));
     }
-    return acc;
+    return pool_nan_where(nan, acc);
   }
   acc = pool_tap(p, x + (size_t)rows.first * p->w, ox0, 0, n);
+  nan = pool_flag_nan(nan, acc, acc);
   for (int iy = rows.first; iy < rows.end; iy++)
-    for (int s = iy == rows.first; s < p->window_w; s++)
-      acc = pool_max_first(pool_tap(p, x + (size_t)iy * p->w, ox0, s, n), acc);
-  return acc;
+    for (int s = iy == rows.first; s < p->window_w; s++) {
+      const pool_vec v = pool_tap(p, x + (size_t)iy * p->w, ox0, s, n);
+      nan = pool_flag_nan(nan, v, v);
+      acc = pool_max_first(v, acc);
+    }
+  return pool_nan_where(nan, acc);
 }
 
 /* 2x2 windows at stride 2 without padding (the pooling of every MNIST
@@ -118,9 +136,12 @@ static inline void pool_max_fwd_2x2(const struct cnn_pool_problem *p, const floa
       const int n = pool_min(POOL_LANES, p->ow - ox0);
       pool_vec even, odd, acc;
       pool_load_pairs(top + 2 * ox0, n, &even, &odd);
+      pool_flags nan = pool_flag_nan(pool_no_flags(), even, odd);
       acc = pool_max_first(odd, even);
       pool_load_pairs(bottom + 2 * ox0, n, &even, &odd);
-      pool_store(out + ox0, pool_max_first(odd, pool_max_first(even, acc)), n);
+      nan = pool_flag_nan(nan, even, odd);
+      pool_store(out + ox0, pool_nan_where(nan, pool_max_first(odd, pool_max_first(even, acc))),
+                 n);
     }
   }
 }
@@ -136,12 +157,12 @@ static inline void pool_simd_max_fwd(const struct cnn_pool_problem *p, const flo
   for (int oy = 0; oy < p->oh; oy++) {
     const struct pool_rows rows = pool_rows_of(p, oy);
     float *out = y + (size_t)oy * p->ow;
-    for (int ox = 0; ox < lo; ox++) out[ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
+    for (int ox = 0; ox < lo; ox++) out[ox] = cnn_f32_pool_max__scalar(p, x, oy, ox);
     for (int ox0 = lo; ox0 < hi; ox0 += POOL_LANES) {
       const int n = pool_min(POOL_LANES, hi - ox0);
       pool_store(out + ox0, pool_window_max(p, x, rows, ox0, n), n);
     }
-    for (int ox = hi; ox < p->ow; ox++) out[ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
+    for (int ox = hi; ox < p->ow; ox++) out[ox] = cnn_f32_pool_max__scalar(p, x, oy, ox);
   }
 }
 

@@ -121,8 +121,14 @@ void cnn_f32_conv_bwd_weights_ref(const struct cnn_conv_problem *p, const float 
  * Over ONE plane: x is H x W, y and dy are OH x OW, dx is H x W, all
  * row-major and contiguous. Windows start at oy*stride_h - pad_h (likewise
  * x); pad < window, so every window holds at least one real pixel.
- *   max: y = the largest real pixel of the window (padding is ignored);
- *        backward adds dy to the FIRST largest pixel in row-major order.
+ *   max: y = the largest real pixel of the window (padding is ignored),
+ *        or NaN (C's NAN, 0x7fc00000) when the window holds a NaN: a NaN
+ *        spreads, as in PyTorch, so a diverging run cannot hide it from
+ *        the non-finite check; backward adds dy to the FIRST largest pixel
+ *        in row-major order (a pixel is taken when it is greater than the
+ *        largest so far, a comparison a NaN never wins: where the forward
+ *        output is NaN the step is refused anyway, and the backward pass
+ *        keeps its cost).
  *   avg: y = sum of the window's real pixels / (window_h * window_w)
  *        (padding counts as zeros); backward spreads dy / (window_h*window_w)
  *        over the real pixels.
@@ -362,8 +368,16 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
 
 /* --------------------------------------------------------------- ReLU ---
- * Over n contiguous values (any n >= 0, no alignment):
- *   forward:  y = x > 0 ? x : 0              (y may be x)
+ * relu(x) = x < 0 ? +0 : x, the one definition every ReLU of cnn follows
+ * (these kernels, the convolutions' fused epilogues, the reference paths).
+ * A NaN stays NaN, as in PyTorch, so a run that diverges cannot hide its
+ * NaNs from the non-finite check behind the ReLU; -0 stays -0. x86's
+ * maxps(0, x) computes exactly this in one instruction: it returns its
+ * second operand unless the first is greater, so NaN and ties give x. */
+static inline float cnn_f32_relu(float x) { return x < 0.0f ? 0.0f : x; }
+
+/* Over n contiguous values (any n >= 0, no alignment):
+ *   forward:  y = relu(x)                    (y may be x)
  *   backward: dx = dy * (y > 0 ? 1 : 0)      (dx may be dy)
  * SIMD kernels give the same bits as the twins (NaN and -0 included). */
 typedef void (*cnn_f32_relu_ukernel_fn)(size_t n, const float *x, float *y);

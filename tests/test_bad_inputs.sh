@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every case of tests/bad_inputs.tsv through the real cnn program: each
 # must end with its expected exit status (never a crash, a hang or a
-# sanitizer report) and print its message substring on stderr. The bad
+# sanitizer report) and print its message substring on stderr, a substring
+# specific to that case (checked at the end). The bad
 # files are made here, in a temporary directory, from the committed MNIST
 # subset and a checkpoint this script trains.
 set -euo pipefail
@@ -121,6 +122,8 @@ bytes 89 50 4e 47 0d 0a 1a 0a >"$T/png-signature-only"
 
 # ---- the cases -----------------------------------------------------------
 cases=0 failures=0
+declare -A expected # case name -> its expected substring
+mkdir "$T/err"
 while IFS=$'\t' read -r name status message command; do
   [ -z "$name" ] || [ "${name:0:1}" = "#" ] && continue
   cases=$((cases + 1))
@@ -132,20 +135,39 @@ while IFS=$'\t' read -r name status message command; do
     args=("${args[@]:1}")
   done
   got=0
-  env "${envs[@]}" timeout 60 "$cnn" "${args[@]}" >"$T/out" 2>"$T/err" </dev/null || got=$?
+  err="$T/err/$name"
+  env "${envs[@]}" timeout 60 "$cnn" "${args[@]}" >"$T/out" 2>"$err" </dev/null || got=$?
+  expected[$name]=$message
   problem=""
   if [ "$got" != "$status" ]; then
     problem="exit status $got, expected $status"
-  elif ! grep -qF -- "$message" "$T/err"; then
+  elif ! grep -qF -- "$message" "$err"; then
     problem="stderr lacks \"$message\""
   fi
   if [ -n "$problem" ]; then
     failures=$((failures + 1))
     echo "FAIL $name: $problem"
     echo "  cnn $command"
-    sed 's/^/  stderr: /' "$T/err" | head -n 20
+    sed 's/^/  stderr: /' "$err" | head -n 20
   fi
 done <"$table"
+
+# Each expected substring names its case: it may appear in the stderr of
+# no other case than those that expect the very same substring (one
+# problem met through several commands). A substring such as "10" or
+# "expected" would also match a different failure, and prove nothing.
+for name in "${!expected[@]}"; do
+  message=${expected[$name]}
+  others=()
+  while read -r other; do
+    other=$(basename "$other")
+    [ "${expected[$other]}" = "$message" ] || others+=("$other")
+  done < <(grep -lF -- "$message" "$T"/err/*)
+  if [ ${#others[@]} -gt 0 ]; then
+    failures=$((failures + 1))
+    echo "FAIL $name: \"$message\" also matches the stderr of ${others[*]}"
+  fi
+done
 echo "test_bad_inputs: $((cases - failures)) passed, $failures failed of $cases"
 [ "$cases" -ge 40 ] || { echo "expected at least 40 cases"; exit 1; }
 [ "$failures" -eq 0 ]

@@ -1,6 +1,6 @@
 /* Every direct-convolution micro-kernel of the register lists against its
- * scalar twin on the same inputs: conv_direct over row counts 1..MR, tile
- * widths 1..NR and step counts 1 to 300, overwriting a C pre-filled with
+ * scalar twin on the same inputs: conv_direct over row counts 1..MR, every
+ * tile width 1..NR and step counts 1 to 300, overwriting a C pre-filled with
  * NaN and accumulating; conv_direct_k likewise over channel counts and
  * position counts; conv_direct_rows over channel counts 1..MR, slot
  * counts 1..NV, every lane count of a slot, with and without the bias and
@@ -10,12 +10,18 @@
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
  * images, reading dy beside another block of filters, with and without
  * the bias gradient (exact: plain adds in the twin's order); its pack of dy over
- * filter counts and positions around the transpose blocks; conv_dgrad_cv
+ * filter counts and positions around the transpose blocks (against the
+ * layout itself); conv_dgrad_cv
  * over every segment width, filter width 1..5 and partial channel blocks,
  * leaving C untouched beside its result.
- * Tolerance: 1e-5 relative to the sum of |products| (the SIMD kernels fuse
- * multiply-adds and sum in lanes); the packs must copy exactly. ISAs this CPU
- * cannot run are reported as skipped. */
+ * Every scalar twin is also checked against the sums of kernels/ukernels.h,
+ * computed here in double: that is the only check of the scalar rows of the
+ * register lists, whose kernel is its own twin (comparing the two would
+ * prove nothing, so it is not done).
+ * Tolerance: 1e-5 relative to the sum of |products| and of the C value
+ * accumulated onto (the SIMD kernels fuse multiply-adds and sum in lanes);
+ * the packs must copy exactly. ISAs this CPU cannot run are reported as
+ * skipped. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,39 +49,53 @@ static void compare_rows(const char *what, const float *got, const float *want,
   test_checks++;
 }
 
+/* The checks of one call: the kernel against its twin (unless it is its
+ * own twin, a scalar row), and the twin against the sums in double. */
+static void compare_all(const char *what, int own_twin, const float *got,
+                        const float *twin, const float *sums, const float *scale,
+                        size_t rows, size_t n, size_t ld) {
+  char label[256];
+  if (!own_twin) compare_rows(what, got, twin, scale, rows, n, ld);
+  snprintf(label, sizeof label, "%.200s, its scalar twin against the sums", what);
+  compare_rows(label, twin, sums, scale, rows, n, ld);
+}
+
 static void test_direct(cnn_isa isa, cnn_f32_conv_direct_ukernel_fn kernel,
                         cnn_f32_conv_direct_ukernel_fn twin, int mr_max, int nr_max,
                         const char *name, test_rng *rng) {
   float *x = malloc(sizeof(float) * X_LEN), *a = aligned_alloc(64, sizeof(float) * 300 * 8);
   float *c = malloc(sizeof(float) * 8 * 80), *ref = malloc(sizeof(float) * 8 * 80);
-  float *scale = malloc(sizeof(float) * 8 * 80);
+  float *sums = malloc(sizeof(float) * 8 * 80), *scale = malloc(sizeof(float) * 8 * 80);
   int32_t rows[300];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   test_fill_uniform(rng, a, 300 * 8, -1, 1);
   static const size_t kds[] = {1, 2, 7, 33, 300};
   for (size_t ki = 0; ki < sizeof kds / sizeof kds[0]; ki++)
     for (int mr = 1; mr <= mr_max; mr++)
-      for (int nr = 1; nr <= nr_max; nr += nr < 4 ? 1 : 7) {
+      for (int nr = 1; nr <= nr_max; nr++) {
         const size_t kd = kds[ki];
         for (size_t p = 0; p < kd; p++) rows[p] = test_rng_int(rng, 0, X_LEN - 2 * nr_max);
         for (int accumulate = 0; accumulate <= 1; accumulate++) {
           for (int i = 0; i < 8 * 80; i++) c[i] = ref[i] = accumulate ? (float)(i % 7) : NAN;
-          kernel((size_t)mr, (size_t)nr, kd, a, x, rows, c, 80, accumulate);
-          twin((size_t)mr, (size_t)nr, kd, a, x, rows, ref, 80, accumulate);
           for (int i = 0; i < mr; i++)
             for (int j = 0; j < nr; j++) {
-              double sum = accumulate ? fabs((double)(80 * i + j) / 7) + 7 : 0;
-              for (size_t p = 0; p < kd; p++)
-                sum += fabs((double)a[p * mr_max + i] * x[rows[p] + j]);
-              scale[i * 80 + j] = (float)sum;
+              const double c0 = accumulate ? c[i * 80 + j] : 0; /* what C holds */
+              double sum = c0, magnitude = fabs(c0);
+              for (size_t p = 0; p < kd; p++) {
+                const double product = (double)a[p * mr_max + i] * x[rows[p] + j];
+                sum += product, magnitude += fabs(product);
+              }
+              sums[i * 80 + j] = (float)sum, scale[i * 80 + j] = (float)magnitude;
             }
+          kernel((size_t)mr, (size_t)nr, kd, a, x, rows, c, 80, accumulate);
+          twin((size_t)mr, (size_t)nr, kd, a, x, rows, ref, 80, accumulate);
           char what[128];
           snprintf(what, sizeof what, "%s (%s) mr %d nr %d kd %zu acc %d", name,
                    cnn_isa_name(isa), mr, nr, kd, accumulate);
-          compare_rows(what, c, ref, scale, (size_t)mr, (size_t)nr, 80);
+          compare_all(what, kernel == twin, c, ref, sums, scale, (size_t)mr, (size_t)nr, 80);
         }
       }
-  free(x), free(a), free(c), free(ref), free(scale);
+  free(x), free(a), free(c), free(ref), free(sums), free(scale);
 }
 
 /* conv_direct_k over channel counts around every vector width and all
@@ -88,7 +108,7 @@ static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
   float *x = malloc(sizeof(float) * X_LEN);
   float *a = aligned_alloc(64, sizeof(float) * KD_MAX * 64);
   float *c = malloc(sizeof(float) * ROWS * LDC), *ref = malloc(sizeof(float) * ROWS * LDC);
-  float *scale = malloc(sizeof(float) * ROWS * LDC);
+  float *sums = malloc(sizeof(float) * ROWS * LDC), *scale = malloc(sizeof(float) * ROWS * LDC);
   int32_t rows[KD_MAX];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   static const size_t kds[] = {1, 2, 7, 33, KD_MAX};
@@ -106,19 +126,22 @@ static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
         rows[kd - 1] = X_LEN - nr;
         for (int accumulate = 0; accumulate <= 1; accumulate++) {
           for (int i = 0; i < ROWS * LDC; i++) c[i] = ref[i] = accumulate ? (float)(i % 7) : NAN;
-          kernel((size_t)mr, (size_t)nr, kd, a, x, rows, c, LDC, accumulate);
-          twin((size_t)mr, (size_t)nr, kd, a, x, rows, ref, LDC, accumulate);
           for (int i = 0; i < mr; i++)
             for (int j = 0; j < nr; j++) {
-              double sum = accumulate ? 7 : 0;
-              for (size_t p = 0; p < kd; p++)
-                sum += fabs((double)a[p * mr_max + i] * x[rows[p] + j]);
-              scale[i * LDC + j] = (float)sum;
+              const double c0 = accumulate ? c[i * LDC + j] : 0;
+              double sum = c0, magnitude = fabs(c0);
+              for (size_t p = 0; p < kd; p++) {
+                const double product = (double)a[p * mr_max + i] * x[rows[p] + j];
+                sum += product, magnitude += fabs(product);
+              }
+              sums[i * LDC + j] = (float)sum, scale[i * LDC + j] = (float)magnitude;
             }
+          kernel((size_t)mr, (size_t)nr, kd, a, x, rows, c, LDC, accumulate);
+          twin((size_t)mr, (size_t)nr, kd, a, x, rows, ref, LDC, accumulate);
           char what[128];
           snprintf(what, sizeof what, "%s (%s) mr %d nr %d kd %zu acc %d", name,
                    cnn_isa_name(isa), mr, nr, kd, accumulate);
-          compare_rows(what, c, ref, scale, (size_t)mr, (size_t)nr, LDC);
+          compare_all(what, kernel == twin, c, ref, sums, scale, (size_t)mr, (size_t)nr, LDC);
           int outside = 0;
           for (int i = 0; i < ROWS * LDC; i++)
             if (i / LDC >= mr || i % LDC >= nr)
@@ -126,14 +149,14 @@ static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
           CHECK(outside == 0, "%s: %d floats outside the tile written", what, outside);
         }
       }
-  free(x), free(a), free(c), free(ref), free(scale);
+  free(x), free(a), free(c), free(ref), free(sums), free(scale);
 }
 
 static void test_wgrad(cnn_isa isa, cnn_f32_conv_wgrad_ukernel_fn kernel,
                        cnn_f32_conv_wgrad_ukernel_fn twin, int mr, int nr, const char *name,
                        test_rng *rng) {
   float *x = malloc(sizeof(float) * X_LEN), *dy = malloc(sizeof(float) * X_LEN);
-  float c[64], ref[64], scale[64];
+  float c[64], ref[64], sums[64], scale[64];
   int32_t rows[16];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   test_fill_uniform(rng, dy, X_LEN, -1, 1);
@@ -144,20 +167,24 @@ static void test_wgrad(cnn_isa isa, cnn_f32_conv_wgrad_ukernel_fn kernel,
       for (int j = 0; j < nr; j++) rows[j] = test_rng_int(rng, 0, 2000);
       for (int accumulate = 0; accumulate <= 1; accumulate++) {
         for (int i = 0; i < 64; i++) c[i] = ref[i] = accumulate ? (float)(i % 5) : NAN;
-        kernel(batch, len, dy, ld, dy_batch, x, x_batch, rows, c, 8, accumulate);
-        twin(batch, len, dy, ld, dy_batch, x, x_batch, rows, ref, 8, accumulate);
         for (int i = 0; i < mr; i++)
           for (int j = 0; j < nr; j++) {
-            double sum = accumulate ? 5 : 0;
+            const double c0 = accumulate ? c[i * 8 + j] : 0;
+            double sum = c0, magnitude = fabs(c0);
             for (size_t b = 0; b < batch; b++)
-              for (size_t o = 0; o < len; o++)
-                sum += fabs((double)dy[b * dy_batch + i * ld + o] * x[b * x_batch + rows[j] + o]);
-            scale[i * 8 + j] = (float)sum;
+              for (size_t o = 0; o < len; o++) {
+                const double product =
+                    (double)dy[b * dy_batch + i * ld + o] * x[b * x_batch + rows[j] + o];
+                sum += product, magnitude += fabs(product);
+              }
+            sums[i * 8 + j] = (float)sum, scale[i * 8 + j] = (float)magnitude;
           }
+        kernel(batch, len, dy, ld, dy_batch, x, x_batch, rows, c, 8, accumulate);
+        twin(batch, len, dy, ld, dy_batch, x, x_batch, rows, ref, 8, accumulate);
         char what[128];
         snprintf(what, sizeof what, "%s (%s) len %zu batch %zu acc %d", name,
                  cnn_isa_name(isa), len, batch, accumulate);
-        compare_rows(what, c, ref, scale, (size_t)mr, (size_t)nr, 8);
+        compare_all(what, kernel == twin, c, ref, sums, scale, (size_t)mr, (size_t)nr, 8);
       }
     }
   free(x), free(dy);
@@ -169,7 +196,7 @@ static void test_wgrad_kv(cnn_isa isa, cnn_f32_conv_wgrad_kv_ukernel_fn kernel,
   enum { C_ROW = 8 * 64, C_LEN = 5 * C_ROW };
   float *x = malloc(sizeof(float) * X_LEN), *dy = malloc(sizeof(float) * X_LEN);
   float *c = malloc(sizeof(float) * C_LEN), *ref = malloc(sizeof(float) * C_LEN);
-  float *scale = malloc(sizeof(float) * C_LEN);
+  float *sums = malloc(sizeof(float) * C_LEN), *scale = malloc(sizeof(float) * C_LEN);
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   test_fill_uniform(rng, dy, X_LEN, -1, 1);
   static const size_t sizes[][3] = {{1, 1, 1}, {1, 3, 7}, {3, 5, 4}, {2, 10, 10}};
@@ -190,32 +217,52 @@ static void test_wgrad_kv(cnn_isa isa, cnn_f32_conv_wgrad_kv_ukernel_fn kernel,
             /* The bias gradient on every other tile shape; its sums are
              * plain adds in the same order, so it must match exactly. */
             const int with_bias = (nrow + ns) % 2 == 0;
-            float bias[32], bias_ref[32];
+            float bias[32], bias_ref[32], bias_sums[32], bias_scale[32];
             for (int i = 0; i < 32; i++) bias[i] = bias_ref[i] = accumulate ? (float)i : NAN;
-            kernel(&g, dy + lanes, x, rows, nrow, ns, c, with_bias ? bias : NULL, accumulate);
-            twin(&g, dy + lanes, x, rows, nrow, ns, ref, with_bias ? bias_ref : NULL, accumulate);
-            if (with_bias) test_equal("bias gradient", bias, bias_ref, (size_t)lanes);
+            for (int i = 0; i < lanes; i++) {
+              const double b0 = accumulate ? bias[i] : 0;
+              double sum = b0, magnitude = fabs(b0);
+              for (size_t b = 0; b < g.batch; b++)
+                for (size_t o = 0; o < g.oh * g.ow; o++) {
+                  const double v = dy[lanes + b * g.dy_batch + o * g.ld_pos + i];
+                  sum += v, magnitude += fabs(v);
+                }
+              bias_sums[i] = (float)sum, bias_scale[i] = (float)magnitude;
+            }
             for (size_t q = 0; q < nrow; q++)
               for (size_t t = 0; t < ns; t++)
                 for (int i = 0; i < lanes; i++) {
-                  double sum = accumulate ? 5 : 0;
+                  const size_t at = q * C_ROW + t * 64 + i;
+                  const double c0 = accumulate ? c[at] : 0;
+                  double sum = c0, magnitude = fabs(c0);
                   for (size_t b = 0; b < g.batch; b++)
-                    for (size_t o = 0; o < g.oh * g.ow; o++)
-                      sum += fabs((double)dy[lanes + b * g.dy_batch + o * g.ld_pos + i] *
-                                  x[b * g.x_batch + rows[q] + o / g.ow * g.x_row +
-                                    o % g.ow * step + t]);
-                  scale[q * C_ROW + t * 64 + i] = (float)sum;
+                    for (size_t o = 0; o < g.oh * g.ow; o++) {
+                      const double product =
+                          (double)dy[lanes + b * g.dy_batch + o * g.ld_pos + i] *
+                          x[b * g.x_batch + rows[q] + o / g.ow * g.x_row + o % g.ow * step + t];
+                      sum += product, magnitude += fabs(product);
+                    }
+                  sums[at] = (float)sum, scale[at] = (float)magnitude;
                 }
+            kernel(&g, dy + lanes, x, rows, nrow, ns, c, with_bias ? bias : NULL, accumulate);
+            twin(&g, dy + lanes, x, rows, nrow, ns, ref, with_bias ? bias_ref : NULL, accumulate);
             char what[160];
             snprintf(what, sizeof what, "%s (%s) %zux%zux%zu step %zu tile %zux%zu acc %d",
                      name, cnn_isa_name(isa), g.batch, g.oh, g.ow, step, nrow, ns, accumulate);
+            if (with_bias) { /* exact against the twin, so only the sums here */
+              char label[200];
+              snprintf(label, sizeof label, "%s bias gradient", what);
+              if (kernel != twin) test_equal(label, bias, bias_ref, (size_t)lanes);
+              compare_all(label, 1, bias, bias_ref, bias_sums, bias_scale, 1, (size_t)lanes,
+                          (size_t)lanes);
+            }
             /* Rows of compare_rows: (q, t) pairs, each `lanes` wide. */
             for (size_t q = 0; q < nrow; q++)
-              compare_rows(what, c + q * C_ROW, ref + q * C_ROW, scale + q * C_ROW, ns,
-                           (size_t)lanes, 64);
+              compare_all(what, kernel == twin, c + q * C_ROW, ref + q * C_ROW,
+                          sums + q * C_ROW, scale + q * C_ROW, ns, (size_t)lanes, 64);
           }
         }
-  free(x), free(dy), free(c), free(ref), free(scale);
+  free(x), free(dy), free(c), free(ref), free(sums), free(scale);
 }
 
 static void test_wgrad_kv_pack(cnn_isa isa, cnn_f32_conv_wgrad_kv_pack_fn pack,
@@ -227,9 +274,12 @@ static void test_wgrad_kv_pack(cnn_isa isa, cnn_f32_conv_wgrad_kv_pack_fn pack,
                                     {13, 300, 40}};
   for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
     const size_t k = cases[ci][0], positions = cases[ci][1], ld_pos = cases[ci][2];
-    for (size_t i = 0; i < 40 * 300; i++) got[i] = want[i] = NAN;
+    for (size_t i = 0; i < 40 * 300; i++) got[i] = NAN;
     pack(k, positions, src, 301, ld_pos, got);
-    cnn_f32_conv_wgrad_kv_pack__scalar(k, positions, src, 301, ld_pos, want);
+    /* The layout of kernels/ukernels.h, written out (the scalar pack is
+     * itself one of the packs under test). */
+    for (size_t o = 0; o < positions; o++)
+      for (size_t i = 0; i < ld_pos; i++) want[o * ld_pos + i] = i < k ? src[i * 301 + o] : 0.0f;
     char what[128];
     snprintf(what, sizeof what, "%s (%s) k %zu positions %zu ld %zu", name,
              cnn_isa_name(isa), k, positions, ld_pos);
@@ -245,7 +295,7 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
   float *x = malloc(sizeof(float) * X_LEN);
   float *a = malloc(sizeof(float) * STEPS_MAX * CNN_DGRAD_CV_MAX_S * 32);
   float *c = malloc(sizeof(float) * 32 * LDC), *ref = malloc(sizeof(float) * 32 * LDC);
-  float *scale = malloc(sizeof(float) * 32 * LDC);
+  float *sums = malloc(sizeof(float) * 32 * LDC), *scale = malloc(sizeof(float) * 32 * LDC);
   int32_t rows[STEPS_MAX];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   test_fill_uniform(rng, a, STEPS_MAX * CNN_DGRAD_CV_MAX_S * 32, -1, 1);
@@ -268,23 +318,26 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
           twin(nc, nj, steps, taps, u_lo, u_hi, a, x, rows, ref, LDC);
           for (size_t ch = 0; ch < (size_t)lanes; ch++)
             for (size_t j = 0; j < LDC; j++) {
-              double sum = 0;
+              double sum = 0, magnitude = 0;
               for (size_t t = 0; ch < nc && j < nj && t < steps; t++)
-                for (size_t s = 0; s < taps; s++)
-                  sum += fabs((double)a[(t * taps + s) * lanes + ch] * x[rows[t] + j + s]);
-              scale[ch * LDC + j] = (float)sum;
+                for (size_t s = 0; s < taps; s++) {
+                  const double product =
+                      (double)a[(t * taps + s) * lanes + ch] * x[rows[t] + j + s];
+                  sum += product, magnitude += fabs(product);
+                }
+              sums[ch * LDC + j] = (float)sum, scale[ch * LDC + j] = (float)magnitude;
             }
           char what[160];
           snprintf(what, sizeof what, "%s (%s) nc %zu nj %zu steps %zu S %zu", name,
                    cnn_isa_name(isa), nc, nj, steps, taps);
-          compare_rows(what, c, ref, scale, nc, nj, LDC);
+          compare_all(what, kernel == twin, c, ref, sums, scale, nc, nj, LDC);
           int untouched = 1;
           for (size_t ch = 0; ch < (size_t)lanes; ch++)
             for (size_t j = 0; j < LDC; j++)
               if ((ch >= nc || j >= nj) && !isnan(c[ch * LDC + j])) untouched = 0;
           CHECK(untouched, "%s: wrote outside the nc x nj result", what);
         }
-  free(x), free(a), free(c), free(ref), free(scale);
+  free(x), free(a), free(c), free(ref), free(sums), free(scale);
 }
 
 /* conv_direct_rows: slots at random source offsets (reading whole

@@ -1,6 +1,8 @@
 /* Every GEMM micro-kernel of kernels/f32_gemm.inc that this CPU runs,
  * and its packing routine,
- * against its scalar twin on the same packed panels: k over 1, 2, 3, the
+ * against its scalar twin on the same packed panels, and the twin against
+ * the sums of kernels/ukernels.h computed here in double (the scalar row's
+ * kernel is its own twin, so for it only that second check is made): k over 1, 2, 3, the
  * unroll (1, so 4 and 5 are past it) and 17, 64, 257; C with a row stride
  * wider than the tile (the gap must stay untouched); overwrite into a C full
  * of NaN (never read); accumulate onto random C.
@@ -49,13 +51,27 @@ static void check_tile(const char *name, size_t mr, size_t nr, size_t k, int acc
     }
 }
 
-static void test_kernel(const char *name, cnn_f32_gemm_ukernel_fn kernel,
+/* The tile of kernels/ukernels.h in double, rounded once: C as filled,
+ * plus the sums when accumulating; the gap keeps its fill. */
+static void sum_tile(size_t mr, size_t nr, size_t k, int accumulate, const float *a,
+                     const float *b, float *c) {
+  const size_t ldc = nr + GAP;
+  for (size_t i = 0; i < mr; i++)
+    for (size_t j = 0; j < nr; j++) {
+      double sum = accumulate ? c[i * ldc + j] : 0;
+      for (size_t p = 0; p < k; p++) sum += (double)a[p * mr + i] * b[p * nr + j];
+      c[i * ldc + j] = (float)sum;
+    }
+}
+
+static void test_kernel(const char *name, const char *twin_name, cnn_f32_gemm_ukernel_fn kernel,
                         cnn_f32_gemm_ukernel_fn twin, size_t mr, size_t nr) {
   const size_t kmax = 257, ldc = nr + GAP;
   float *a = cnn_alloc(kmax * mr, sizeof(float), "a");
   float *b = cnn_alloc(kmax * nr, sizeof(float), "b");
   float *got = cnn_alloc(mr * ldc, sizeof(float), "got");
   float *want = cnn_alloc(mr * ldc, sizeof(float), "want");
+  float *sums = cnn_alloc(mr * ldc, sizeof(float), "sums");
   for (size_t d = 0; d < sizeof depths / sizeof depths[0]; d++)
     for (int exact = 0; exact <= 1; exact++)
       for (int accumulate = 0; accumulate <= 1; accumulate++) {
@@ -72,16 +88,19 @@ static void test_kernel(const char *name, cnn_f32_gemm_ukernel_fn kernel,
         for (size_t i = 0; i < mr * ldc; i++) {
           int in_tile = i % ldc < nr;
           float fill = !in_tile ? -7.0f : accumulate ? (float)test_rng_int(&rng, -9, 9) : NAN;
-          got[i] = want[i] = fill;
+          got[i] = want[i] = sums[i] = fill;
         }
         kernel(k, a, b, got, ldc, accumulate);
         twin(k, a, b, want, ldc, accumulate);
-        check_tile(name, mr, nr, k, accumulate, exact, a, b, got, want, seed);
+        sum_tile(mr, nr, k, accumulate, a, b, sums);
+        if (kernel != twin) check_tile(name, mr, nr, k, accumulate, exact, a, b, got, want, seed);
+        check_tile(twin_name, mr, nr, k, accumulate, exact, a, b, want, sums, seed);
       }
   cnn_free(a);
   cnn_free(b);
   cnn_free(got);
   cnn_free(want);
+  cnn_free(sums);
 }
 
 /* The packed layout, written out as kernels/ukernels.h states it. */
@@ -131,7 +150,7 @@ int main(void) {
   int simd_ran = 0;
 #define CNN_F32_GEMM_UKERNEL(isa, name, twin, mr, nr, pack)                      \
   if (cnn_kernels_for(isa)) {                                              \
-    test_kernel(#name, name, twin, mr, nr);                                \
+    test_kernel(#name, #twin, name, twin, mr, nr);                         \
     test_pack(#pack, pack, mr);                                            \
     test_pack(#pack, pack, nr);                                            \
     simd_ran += isa != CNN_ISA_SCALAR;                                     \

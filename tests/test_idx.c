@@ -208,7 +208,8 @@ static void test_bad_files(void) {
         cnn_alloc_count() - before);
 }
 
-/* Without zlib, gzip files are refused with a message saying so. */
+/* Without zlib, gzip files are refused with a message saying so, and the
+ * test reports itself skipped: the committed subset is gzip. */
 static int zlib_available(void) {
   uint8_t gz[256];
   const char *images = write_file("good.gz", gz, gzip_stored(good_images, sizeof good_images, gz));
@@ -216,10 +217,8 @@ static int zlib_available(void) {
   cnn_dataset ds;
   cnn_status st = cnn_dataset_load_files(images, labels, &ds);
   cnn_dataset_free(&ds);
-  if (st == CNN_STATUS_UNIMPLEMENTED && strstr(cnn_last_error(), "built without zlib")) {
-    printf("test_idx: no zlib in this build, gzip checks skipped\n");
+  if (st == CNN_STATUS_UNIMPLEMENTED && strstr(cnn_last_error(), "built without zlib"))
     return 0;
-  }
   CHECK(st == CNN_STATUS_OK, "loading a stored gzip file: %s", cnn_last_error());
   return 1;
 }
@@ -256,10 +255,11 @@ static void test_bad_gzip(void) {
 int main(void) {
   dir = test_temp_dir("test_idx");
   test_bad_files();
-  if (zlib_available()) {
+  const int zlib = zlib_available();
+  if (zlib) {
     test_subset();
     test_bad_gzip();
   }
   test_remove_dir(dir);
-  return test_finish("test_idx");
+  return zlib ? test_finish("test_idx") : test_finish_partial("test_idx", "zlib");
 }

@@ -1,7 +1,7 @@
 /* Training that goes numerically wrong stops with a message naming the
  * epoch and step, before the weights take the bad step, and leaves the last
  * checkpoint as it was:
- *  - a NaN weight makes the loss NaN (caught at the loss);
+ *  - a NaN weight before a ReLU makes the loss NaN (caught at the loss);
  *  - weights built so that the loss stays finite but the backward pass
  *    overflows (caught at the gradient, before the optimizer step). */
 #include <math.h>
@@ -52,8 +52,9 @@ static void test_nan_weight_keeps_checkpoint(void) {
   unsigned char *before = NULL, *after = NULL;
   long n_before = file_bytes(path, &before);
 
-  /* In the last layer: ReLU would swallow a NaN of the first one. */
-  cnn_tensor *w = cnn_net_param(cnn_trainer_net(tr), 2);
+  /* In the first layer: the ReLU after it passes the NaN on to the loss
+   * (one that gave 0 for NaN would hide it from this check). */
+  cnn_tensor *w = cnn_net_param(cnn_trainer_net(tr), 0);
   w->data[3] = NAN;
   CHECK_ERROR(cnn_trainer_train_epoch(tr, &part, NULL, NULL, &stats),
               CNN_STATUS_NUMERIC_ERROR, "the loss is nan at epoch 2, step 1 of 8");

@@ -59,8 +59,15 @@ int test_close(const char *what, const float *got, const float *want, size_t n,
 /* Bit equality of n floats; prints the first difference. */
 int test_equal(const char *what, const float *got, const float *want, size_t n);
 
-/* Prints "name: N passed, N failed" and returns the exit code. */
+/* Prints "name: N passed, N failed" and returns the exit code: 1 when a
+ * check failed or when none ran (a test that checked nothing proves
+ * nothing), else 0. */
 int test_finish(const char *name);
+/* For a test that could run only part of its checks in this build (missing
+ * says what it lacks, such as "zlib"): prints the summary and why, and
+ * returns TEST_SKIP unless a check failed (then 1), so CTest never counts
+ * a partial run as a pass. */
+int test_finish_partial(const char *name, const char *missing);
 
 /* Files for tests that read or write them. test_temp_dir creates a fresh
  * directory "<prefix>.XXXXXX" under the current one (the build tree when run

@@ -30,8 +30,8 @@ cnn_status cnn_conv2d_forward(cnn_context *ctx, const cnn_tensor *x,
                               const cnn_tensor *weight, const cnn_tensor *bias,
                               const cnn_conv2d_desc *desc, cnn_tensor *y);
 
-/* cnn_conv2d_forward then ReLU in one pass, y = max(0, conv + b): the
- * bits of the two apart (cnn_activation_forward with CNN_ACT_RELU). */
+/* cnn_conv2d_forward then ReLU in one pass, y = relu(conv + b): the bits
+ * of the two apart (cnn_activation_forward with CNN_ACT_RELU). */
 cnn_status cnn_conv2d_forward_relu(cnn_context *ctx, const cnn_tensor *x,
                                    const cnn_tensor *weight, const cnn_tensor *bias,
                                    const cnn_conv2d_desc *desc, cnn_tensor *y);
@@ -56,7 +56,9 @@ cnn_status cnn_pool2d_output_size(int h, int w, const cnn_pool2d_desc *desc,
                                   int *oh, int *ow);
 cnn_status cnn_pool2d_forward(cnn_context *ctx, const cnn_tensor *x,
                               const cnn_pool2d_desc *desc, cnn_tensor *y);
-/* Max pooling routes each gradient to the first maximum of its window in x. */
+/* Max pooling: y is the largest pixel of each window, or NaN when it holds
+ * one (a NaN spreads, as in PyTorch). Backward routes each gradient to the
+ * first maximum of its window in x. */
 cnn_status cnn_pool2d_backward(cnn_context *ctx, const cnn_tensor *x,
                                const cnn_tensor *dy, const cnn_pool2d_desc *desc,
                                cnn_tensor *dx);
@@ -89,6 +91,8 @@ typedef enum cnn_activation {
   CNN_ACT_TANH
 } cnn_activation;
 
+/* relu(x) = x < 0 ? 0 : x: a NaN stays NaN (as in PyTorch), so it reaches
+ * the loss instead of vanishing. */
 cnn_status cnn_activation_forward(cnn_context *ctx, cnn_activation act,
                                   const cnn_tensor *x, cnn_tensor *y);
 /* Uses the forward output y: relu' = y > 0, sigmoid' = y(1-y), tanh' = 1-y^2. */

@@ -2,6 +2,7 @@
  * through masked loads and stores (which never touch the masked-off
  * addresses). The loops are kernels/f32_pool_simd.h. */
 #include <immintrin.h>
+#include <math.h>
 
 typedef __m256 pool_vec;
 #define POOL_LANES 8
@@ -47,6 +48,15 @@ static inline pool_vec pool_add(pool_vec a, pool_vec b) { return _mm256_add_ps(a
 static inline pool_vec pool_mul(pool_vec a, pool_vec b) { return _mm256_mul_ps(a, b); }
 /* maxps returns its second operand unless the first is greater. */
 static inline pool_vec pool_max_first(pool_vec v, pool_vec acc) { return _mm256_max_ps(v, acc); }
+
+typedef __m256 pool_flags;
+static inline pool_flags pool_no_flags(void) { return _mm256_setzero_ps(); }
+static inline pool_flags pool_flag_nan(pool_flags f, pool_vec a, pool_vec b) {
+  return _mm256_or_ps(f, _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+static inline pool_vec pool_nan_where(pool_flags f, pool_vec v) {
+  return _mm256_blendv_ps(v, _mm256_set1_ps(NAN), f);
+}
 
 static inline void pool_argmax_step(pool_vec v, float tap, pool_vec *acc, pool_vec *best) {
   const __m256 greater = _mm256_cmp_ps(v, *acc, _CMP_GT_OQ);

@@ -9,14 +9,15 @@ static inline __m256i tail_mask(size_t n) {
                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-/* maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included. */
+/* maxps(0, x) is relu(x) of kernels/ukernels.h, NaN and -0 included: x
+ * unless 0 is greater (the operand order matters). */
 void cnn_f32_relu_ukernel__avx2(size_t n, const float *x, float *y) {
   const __m256 zero = _mm256_setzero_ps();
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_max_ps(_mm256_loadu_ps(x + i), zero));
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_max_ps(zero, _mm256_loadu_ps(x + i)));
   if (i < n) {
     const __m256i mask = tail_mask(n - i);
-    _mm256_maskstore_ps(y + i, mask, _mm256_max_ps(_mm256_maskload_ps(x + i, mask), zero));
+    _mm256_maskstore_ps(y + i, mask, _mm256_max_ps(zero, _mm256_maskload_ps(x + i, mask)));
   }
 }
 

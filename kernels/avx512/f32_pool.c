@@ -2,6 +2,7 @@
  * vectors through masked loads and stores (masked-off addresses are never
  * touched). The loops are kernels/f32_pool_simd.h. */
 #include <immintrin.h>
+#include <math.h>
 
 typedef __m512 pool_vec;
 #define POOL_LANES 16
@@ -42,6 +43,15 @@ static inline pool_vec pool_add(pool_vec a, pool_vec b) { return _mm512_add_ps(a
 static inline pool_vec pool_mul(pool_vec a, pool_vec b) { return _mm512_mul_ps(a, b); }
 /* maxps returns its second operand unless the first is greater. */
 static inline pool_vec pool_max_first(pool_vec v, pool_vec acc) { return _mm512_max_ps(v, acc); }
+
+typedef __mmask16 pool_flags;
+static inline pool_flags pool_no_flags(void) { return 0; }
+static inline pool_flags pool_flag_nan(pool_flags f, pool_vec a, pool_vec b) {
+  return f | _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q);
+}
+static inline pool_vec pool_nan_where(pool_flags f, pool_vec v) {
+  return _mm512_mask_mov_ps(v, f, _mm512_set1_ps(NAN));
+}
 
 static inline void pool_argmax_step(pool_vec v, float tap, pool_vec *acc, pool_vec *best) {
   const __mmask16 greater = _mm512_cmp_ps_mask(v, *acc, _CMP_GT_OQ);

@@ -6,15 +6,16 @@
 
 static inline __mmask16 tail_mask(size_t n) { return (__mmask16)((1u << n) - 1); }
 
-/* maxps(x, 0) is x > 0 ? x : 0, NaN and -0 included. */
+/* maxps(0, x) is relu(x) of kernels/ukernels.h, NaN and -0 included: x
+ * unless 0 is greater (the operand order matters). */
 void cnn_f32_relu_ukernel__avx512(size_t n, const float *x, float *y) {
   const __m512 zero = _mm512_setzero_ps();
   size_t i = 0;
   for (; i + 16 <= n; i += 16)
-    _mm512_storeu_ps(y + i, _mm512_max_ps(_mm512_loadu_ps(x + i), zero));
+    _mm512_storeu_ps(y + i, _mm512_max_ps(zero, _mm512_loadu_ps(x + i)));
   if (i < n) {
     const __mmask16 mask = tail_mask(n - i);
-    _mm512_mask_storeu_ps(y + i, mask, _mm512_max_ps(_mm512_maskz_loadu_ps(mask, x + i), zero));
+    _mm512_mask_storeu_ps(y + i, mask, _mm512_max_ps(zero, _mm512_maskz_loadu_ps(mask, x + i)));
   }
 }
 

@@ -2,6 +2,7 @@
  * through a small stack copy, so nothing past the n valid values is read or
  * written. The loops are kernels/f32_pool_simd.h. */
 #include <arm_neon.h>
+#include <math.h>
 #include <string.h>
 
 typedef float32x4_t pool_vec;
@@ -58,6 +59,16 @@ static inline pool_vec pool_mul(pool_vec a, pool_vec b) { return vmulq_f32(a, b)
 /* Not vmaxq: it returns NaN for a NaN in either operand. */
 static inline pool_vec pool_max_first(pool_vec v, pool_vec acc) {
   return vbslq_f32(vcgtq_f32(v, acc), v, acc);
+}
+
+typedef uint32x4_t pool_flags;
+static inline pool_flags pool_no_flags(void) { return vdupq_n_u32(0); }
+/* a == a and b == b only where neither is NaN. */
+static inline pool_flags pool_flag_nan(pool_flags f, pool_vec a, pool_vec b) {
+  return vornq_u32(f, vandq_u32(vceqq_f32(a, a), vceqq_f32(b, b)));
+}
+static inline pool_vec pool_nan_where(pool_flags f, pool_vec v) {
+  return vbslq_f32(f, vdupq_n_f32(NAN), v);
 }
 
 static inline void pool_argmax_step(pool_vec v, float tap, pool_vec *acc, pool_vec *best) {

@@ -4,15 +4,16 @@
 
 #include "kernels/ukernels.h"
 
-/* Not vmaxq: it returns NaN for a NaN operand, where the twin gives 0. */
+/* relu(x) as x < 0 ? 0 : x, lane by lane. Not vmaxq: it keeps NaN too, but
+ * makes max(-0, +0) = +0 where the twin keeps -0. */
 void cnn_f32_relu_ukernel__neon(size_t n, const float *x, float *y) {
   const float32x4_t zero = vdupq_n_f32(0.0f);
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     const float32x4_t v = vld1q_f32(x + i);
-    vst1q_f32(y + i, vbslq_f32(vcgtq_f32(v, zero), v, zero));
+    vst1q_f32(y + i, vbslq_f32(vcltq_f32(v, zero), zero, v));
   }
-  for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  for (; i < n; i++) y[i] = cnn_f32_relu(x[i]);
 }
 
 void cnn_f32_relu_bwd_ukernel__neon(size_t n, const float *y, const float *dy, float *dx) {

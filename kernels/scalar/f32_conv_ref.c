@@ -1,4 +1,7 @@
-/* The direct convolution, written as the 7-loop sums of ukernels.h. */
+/* The direct convolution, written as the 7-loop sums of ukernels.h. Padding
+ * reads as 0 and takes part in the sums like any pixel, as in the faster
+ * paths, which multiply padded or zero-filled inputs: a NaN or infinite
+ * weight (or gradient) times a padding 0 gives NaN here as there. */
 #include <string.h>
 
 #include "kernels/ukernels.h"
@@ -17,6 +20,15 @@ static int input_pixel(const struct cnn_conv_problem *p, int oy, int ox, int r,
   return *iy >= 0 && *iy < p->h && *ix >= 0 && *ix < p->w;
 }
 
+/* The value of channel c of image n that output (oy, ox) reads through tap
+ * (r, s): the pixel, or 0 in the padding. */
+static float input_value(const struct cnn_conv_problem *p, const float *x, int n, int c,
+                         int oy, int ox, int r, int s) {
+  int iy, ix;
+  return input_pixel(p, oy, ox, r, s, &iy, &ix) ? x[at(p->c, p->h, p->w, n, c, iy, ix)]
+                                                 : 0.0f;
+}
+
 void cnn_f32_conv_fwd_ref(const struct cnn_conv_problem *p, const float *x,
                           const float *w, const float *bias, float *y) {
   for (int n = 0; n < p->n; n++)
@@ -26,12 +38,9 @@ void cnn_f32_conv_fwd_ref(const struct cnn_conv_problem *p, const float *x,
           float sum = 0.0f;
           for (int c = 0; c < p->c; c++)
             for (int r = 0; r < p->r; r++)
-              for (int s = 0; s < p->s; s++) {
-                int iy, ix;
-                if (input_pixel(p, oy, ox, r, s, &iy, &ix))
-                  sum += x[at(p->c, p->h, p->w, n, c, iy, ix)] *
-                         w[at(p->c, p->r, p->s, k, c, r, s)];
-              }
+              for (int s = 0; s < p->s; s++)
+                sum += input_value(p, x, n, c, oy, ox, r, s) *
+                       w[at(p->c, p->r, p->s, k, c, r, s)];
           y[at(p->k, p->oh, p->ow, n, k, oy, ox)] = bias ? sum + bias[k] : sum;
         }
 }
@@ -64,12 +73,9 @@ void cnn_f32_conv_bwd_weights_ref(const struct cnn_conv_problem *p, const float 
           float sum = 0.0f;
           for (int n = 0; n < p->n; n++)
             for (int oy = 0; oy < p->oh; oy++)
-              for (int ox = 0; ox < p->ow; ox++) {
-                int iy, ix;
-                if (input_pixel(p, oy, ox, r, s, &iy, &ix))
-                  sum += dy[at(p->k, p->oh, p->ow, n, k, oy, ox)] *
-                         x[at(p->c, p->h, p->w, n, c, iy, ix)];
-              }
+              for (int ox = 0; ox < p->ow; ox++)
+                sum += dy[at(p->k, p->oh, p->ow, n, k, oy, ox)] *
+                       input_value(p, x, n, c, oy, ox, r, s);
           dw[at(p->c, p->r, p->s, k, c, r, s)] = sum;
         }
     if (dbias) {

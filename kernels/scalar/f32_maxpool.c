@@ -7,7 +7,7 @@ void cnn_f32_maxpool_ukernel__scalar(const struct cnn_pool_problem *p,
                                      const float *x, float *y) {
   for (int oy = 0; oy < p->oh; oy++)
     for (int ox = 0; ox < p->ow; ox++)
-      y[oy * p->ow + ox] = x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
+      y[oy * p->ow + ox] = cnn_f32_pool_max__scalar(p, x, oy, ox);
 }
 
 void cnn_f32_maxpool_bwd_ukernel__scalar(const struct cnn_pool_problem *p,

@@ -1,5 +1,7 @@
 #include "kernels/scalar/f32_pool_window.h"
 
+#include <math.h>
+
 size_t cnn_f32_pool_argmax__scalar(const struct cnn_pool_problem *p, const float *x,
                                    int oy, int ox) {
   const int y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
@@ -15,6 +17,17 @@ size_t cnn_f32_pool_argmax__scalar(const struct cnn_pool_problem *p, const float
     }
   }
   return best;
+}
+
+float cnn_f32_pool_max__scalar(const struct cnn_pool_problem *p, const float *x, int oy,
+                               int ox) {
+  const int y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+  for (int iy = y0; iy < y0 + p->window_h; iy++) {
+    if (iy < 0 || iy >= p->h) continue;
+    for (int ix = x0; ix < x0 + p->window_w; ix++)
+      if (ix >= 0 && ix < p->w && isnan(x[(size_t)iy * p->w + ix])) return NAN;
+  }
+  return x[cnn_f32_pool_argmax__scalar(p, x, oy, ox)];
 }
 
 float cnn_f32_pool_window_sum__scalar(const struct cnn_pool_problem *p, const float *x,

@@ -13,6 +13,10 @@
  * offset into the plane. */
 size_t cnn_f32_pool_argmax__scalar(const struct cnn_pool_problem *p, const float *x,
                                    int oy, int ox);
+/* The forward output of a max window: its first largest real pixel, or NAN
+ * when it holds a NaN. */
+float cnn_f32_pool_max__scalar(const struct cnn_pool_problem *p, const float *x, int oy,
+                               int ox);
 /* 0.0f plus the window's real pixels, added in row-major order. */
 float cnn_f32_pool_window_sum__scalar(const struct cnn_pool_problem *p, const float *x,
                                       int oy, int ox);

@@ -1,7 +1,7 @@
 #include "kernels/ukernels.h"
 
 void cnn_f32_relu_ukernel__scalar(size_t n, const float *x, float *y) {
-  for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  for (size_t i = 0; i < n; i++) y[i] = cnn_f32_relu(x[i]);
 }
 
 void cnn_f32_relu_bwd_ukernel__scalar(size_t n, const float *y, const float *dy,

@@ -26,6 +26,7 @@ static void print_help(FILE *out) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
+    fprintf(stderr, "cnn: expected a command\n\n");
     print_help(stderr);
     return CLI_EXIT_USAGE;
   }

@@ -13,8 +13,7 @@
 /* ReLU after a path that has no fused epilogue. */
 static void relu_in_place(const struct cnn_conv_problem *p, float *y) {
   const size_t count = (size_t)p->n * p->k * p->oh * p->ow;
-  for (size_t i = 0; i < count; i++)
-    if (!(y[i] > 0.0f)) y[i] = 0.0f;
+  for (size_t i = 0; i < count; i++) y[i] = cnn_f32_relu(y[i]);
 }
 
 /* ---- direct ---- */

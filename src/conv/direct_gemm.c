@@ -55,15 +55,11 @@ void cnn_direct_epilogue_row(const float *in, size_t count, float *out, int step
   } else if (step == 1 && !relu) {
     for (size_t j = 0; j < count; j++) out[j] = in[j] + b;
   } else if (step == 1) {
-    for (size_t j = 0; j < count; j++) {
-      const float v = bias ? in[j] + b : in[j];
-      out[j] = v > 0.0f ? v : 0.0f;
-    }
+    for (size_t j = 0; j < count; j++) out[j] = cnn_f32_relu(bias ? in[j] + b : in[j]);
   } else {
     for (size_t j = 0; j < count; j++) {
-      float v = bias ? in[j] + b : in[j];
-      if (relu && !(v > 0.0f)) v = 0.0f;
-      out[j * step] = v;
+      const float v = bias ? in[j] + b : in[j];
+      out[j * step] = relu ? cnn_f32_relu(v) : v;
     }
   }
 }

@@ -32,7 +32,7 @@ struct cnn_direct_epilogue {
 };
 
 /* One row segment of the epilogue: out[j*step] = f(in[j]) for j < count,
- * f adding *bias (when not NULL) and clamping at zero (when relu); in may
+ * f adding *bias (when not NULL) and taking cnn_f32_relu (when relu); in may
  * be out. The unit-step loops are separate so the compiler vectorises
  * them. */
 void cnn_direct_epilogue_row(const float *in, size_t count, float *out, int step,

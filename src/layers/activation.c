@@ -18,7 +18,7 @@ static cnn_status check_activation(const char *fn, cnn_activation act) {
 
 static inline float activate(cnn_activation act, float x) {
   switch (act) {
-  case CNN_ACT_RELU: return x > 0.0f ? x : 0.0f;
+  case CNN_ACT_RELU: return cnn_f32_relu(x); /* (the kernel runs instead) */
   case CNN_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x)); /* exp overflow gives 0 */
   case CNN_ACT_TANH: return tanhf(x);
   }
