@@ -7,7 +7,7 @@
  *   cr_zero(), cr_load(p), cr_add(a, b)
  *   cr_broadcast(p)            *p in every lane
  *   cr_fma(acc, b, w)          acc + b * w, fused
- *   cr_relu(v)                 v > 0 ? v : 0 per lane (NaN gives 0)
+ *   cr_relu(v)                 v < 0 ? 0 : v per lane (NaN and -0 stay)
  *   cr_store_n(p, v, n)        the first n lanes of v to p (n <= VL)
  *
  * Each reduction step loads one vector per slot and multiplies it by one

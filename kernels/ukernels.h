@@ -226,7 +226,7 @@ typedef void (*cnn_f32_conv_direct_k_ukernel_fn)(size_t mr, size_t nr, size_t kd
  *   y[i*ldy + slots[v].y + l] = f(bias[i] + sum_{p<kd} a[p*MR + i]
  *                                            * x[rows[p] + slots[v].x + l])
  * for i < mr (1 <= mr <= MR), v < nv (1 <= nv <= NV), l < slots[v].n
- * (1 <= n <= VL); f clamps at zero when relu (NaN gives 0), bias may be
+ * (1 <= n <= VL); f is cnn_f32_relu when relu (NaN stays), bias may be
  * NULL (no add). a: the packed filter panel of conv_direct, MR values per
  * step; kd >= 1. Nothing else of y is written. Kernels read whole vectors:
  * x[rows[p] + slots[v].x + l] for every l < VL, which the driver keeps

@@ -11,7 +11,8 @@ typedef __m256 cr_vec;
 #define cr_broadcast(p) _mm256_broadcast_ss(p)
 #define cr_fma(acc, b, w) _mm256_fmadd_ps((w), (b), (acc))
 /* max_ps returns its second operand when either is NaN. */
-#define cr_relu(v) _mm256_max_ps((v), _mm256_setzero_ps())
+/* maxps(0, v): v where v is NaN or -0, as relu() of kernels/ukernels.h. */
+#define cr_relu(v) _mm256_max_ps(_mm256_setzero_ps(), (v))
 
 /* A partial slot in pieces of 4, 2 and 1 floats: vmaskmovps stores are
  * slow on AMD cores (measured on Zen 3: lenet_c1 forward 30% slower). */

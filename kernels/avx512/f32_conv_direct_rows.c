@@ -11,7 +11,8 @@ typedef __m512 cr_vec;
 #define cr_broadcast(p) _mm512_set1_ps(*(p))
 #define cr_fma(acc, b, w) _mm512_fmadd_ps((w), (b), (acc))
 /* max_ps returns its second operand when either is NaN. */
-#define cr_relu(v) _mm512_max_ps((v), _mm512_setzero_ps())
+/* maxps(0, v): v where v is NaN or -0, as relu() of kernels/ukernels.h. */
+#define cr_relu(v) _mm512_max_ps(_mm512_setzero_ps(), (v))
 #define cr_store_n(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1), (v))
 
 #include "kernels/f32_conv_direct_rows_simd.h"

@@ -12,8 +12,8 @@ typedef float32x4_t cr_vec;
 #define cr_add(a, b) vaddq_f32((a), (b))
 #define cr_broadcast(p) vld1q_dup_f32(p)
 #define cr_fma(acc, b, w) vfmaq_f32((acc), (b), (w))
-/* A select, not vmaxq_f32 (which keeps NaN). */
-#define cr_relu(v) vbslq_f32(vcgtq_f32((v), vdupq_n_f32(0.0f)), (v), vdupq_n_f32(0.0f))
+/* v < 0 ? 0 : v as a select, as the ReLU kernel: NaN and -0 stay. */
+#define cr_relu(v) vbslq_f32(vcltq_f32((v), vdupq_n_f32(0.0f)), vdupq_n_f32(0.0f), (v))
 
 static inline void cr_store_n(float *p, float32x4_t v, size_t n) {
   if (n == VL) {

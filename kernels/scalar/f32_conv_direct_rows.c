@@ -30,7 +30,7 @@ static inline void rows_tile(size_t tile_mr, size_t tile_nv, size_t tile_vl, siz
     for (size_t v = 0; v < nv; v++)
       for (size_t l = 0; l < (size_t)slots[v].n; l++) {
         float sum = bias ? acc[i][v][l] + bias[i] : acc[i][v][l];
-        if (relu && !(sum > 0.0f)) sum = 0.0f;
+        if (relu && sum < 0.0f) sum = 0.0f;
         y[i * ldy + slots[v].y + l] = sum;
       }
 }
