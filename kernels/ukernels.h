@@ -312,10 +312,32 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
 /* The most conv_dgrad_cv kernels one ISA registers. */
 #define CNN_CONV_DGRAD_CV_VARIANTS 4
 
+/* conv_dgrad_kv: backward-data of a stride-1 convolution with the filters
+ * in the vector lanes, for nc input channels x nj consecutive dx positions
+ * of one row. dy is channels-last (the kl filters of one position
+ * consecutive, zero past the real ones) and the filters flipped, so that
+ *   C[ch*ldc + j] = sum_{r<nr} sum_{s<ns} sum_{k<kl}
+ *                     x[r*x_row + (j + s)*kl + k] * a[ch*a_c + r*a_row + s*kl + k]
+ * for ch < nc <= MC, j < nj <= NJ; nr, ns >= 1; kl a multiple of the
+ * kernel's LANES. The driver passes only the filter rows and taps that
+ * reach real dy pixels, so no product multiplies padding. C is overwritten
+ * (never read) and nothing else of it is written. */
+struct cnn_conv_dgrad_kv_geometry {
+  size_t kl;    /* floats per dy position and per filter tap */
+  size_t x_row; /* dy: floats per row */
+  size_t a_row; /* filters: floats per filter row (S*kl) */
+  size_t a_c;   /* filters: floats per input channel (R*S*kl) */
+};
+typedef void (*cnn_f32_conv_dgrad_kv_ukernel_fn)(const struct cnn_conv_dgrad_kv_geometry *g,
+                                                 size_t nc, size_t nj, size_t nr, size_t ns,
+                                                 const float *a, const float *x, float *c,
+                                                 size_t ldc);
+
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
  * kernels/f32_conv_direct_rows.inc, kernels/f32_conv_wgrad.inc,
- * kernels/f32_conv_wgrad_kv.inc and kernels/f32_conv_dgrad_cv.inc. */
+ * kernels/f32_conv_wgrad_kv.inc, kernels/f32_conv_dgrad_cv.inc and
+ * kernels/f32_conv_dgrad_kv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -366,6 +388,13 @@ typedef void (*cnn_f32_conv_dgrad_cv_ukernel_fn)(size_t nc, size_t nj, size_t st
             const float *a, const float *x, const int32_t *rows, float *c, size_t ldc);
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
+#define CNN_F32_CONV_DGRAD_KV_UKERNEL(isa, name, twin, lanes, mc, nj)                 \
+  void name(const struct cnn_conv_dgrad_kv_geometry *g, size_t nc, size_t nj_, size_t nr, \
+            size_t ns, const float *a, const float *x, float *c, size_t ldc);            \
+  void twin(const struct cnn_conv_dgrad_kv_geometry *g, size_t nc, size_t nj_, size_t nr, \
+            size_t ns, const float *a, const float *x, float *c, size_t ldc);
+#include "kernels/f32_conv_dgrad_kv.inc"
+#undef CNN_F32_CONV_DGRAD_KV_UKERNEL
 
 /* --------------------------------------------------------------- ReLU ---
  * relu(x) = x < 0 ? +0 : x, the one definition every ReLU of cnn follows
@@ -461,6 +490,11 @@ struct cnn_kernels {
     const char *name;
   } conv_dgrad_cv[CNN_CONV_DGRAD_CV_VARIANTS];
   int conv_dgrad_cv_count;
+  /* The filter-vector backward-data kernel: LANES filters per vector,
+   * MC channels x NJ positions per tile. */
+  int conv_dgrad_kv_lanes, conv_dgrad_kv_mc, conv_dgrad_kv_nj;
+  cnn_f32_conv_dgrad_kv_ukernel_fn conv_dgrad_kv;
+  const char *conv_dgrad_kv_name;
   cnn_f32_im2col_ukernel_fn im2col;
   cnn_f32_col2im_ukernel_fn col2im;
   cnn_f32_pool_fwd_ukernel_fn maxpool, avgpool;

@@ -37,6 +37,8 @@ static const struct shape shapes[] = {
     {1, 12, 9, 19, 5, 3, 3, 1, 1, 1, 1},    /* dx rows wider than a segment */
     {2, 32, 6, 7, 4, 3, 5, 1, 1, 2, 1},     /* 32 channels, padding R-1 */
     {3, 7, 8, 8, 3, 5, 5, 1, 1, 2, 2},      /* 7 channels in 8 lanes, padded */
+    {2, 13, 7, 9, 16, 3, 3, 1, 1, 1, 1},    /* filters in vector lanes (dx), 3 channel tiles */
+    {1, 5, 6, 3, 24, 4, 2, 1, 1, 3, 1},     /* filters in lanes, dx narrower than a tile */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {
@@ -206,6 +208,71 @@ static void test_determinism(cnn_context *ctx) {
   buffers_free(&b);
 }
 
+/* Backward-weights gives the same bits at 1 and 2 threads on uniform
+ * inputs, on every ISA, for batches the threads share by images (first
+ * layers of 1 and 3 channels, stride 1 and 4) and for one image. */
+static void test_backward_weights_threads(cnn_context *ctx) {
+  test_rng rng = test_rng_seeded(4242);
+  const cnn_isa was = cnn_context_isa(ctx);
+  static const struct shape shs[] = {{16, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2},
+                                     {7, 3, 45, 45, 16, 11, 11, 4, 4, 2, 2},
+                                     {5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
+                                     {1, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0}};
+  for (size_t si = 0; si < sizeof shs / sizeof shs[0]; si++) {
+    const struct cnn_conv_problem p = problem_of(&shs[si]);
+    struct buffers b;
+    buffers_init(&b, &p, &rng, 0);
+    for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+      if (cnn_context_set_isa(ctx, (cnn_isa)isa) != CNN_STATUS_OK) continue;
+      CHECK_OK(cnn_context_set_num_threads(ctx, 1));
+      CHECK_OK(cnn_conv_backward_weights_with(ctx, NULL, &p, b.x, b.dy, b.ref_dw, b.ref_db));
+      CHECK_OK(cnn_context_set_num_threads(ctx, 2));
+      poison(b.dw, b.nw);
+      poison(b.db, p.k);
+      CHECK_OK(cnn_conv_backward_weights_with(ctx, NULL, &p, b.x, b.dy, b.dw, b.db));
+      char what[128];
+      snprintf(what, sizeof what, "backward-weights at 1 and 2 threads (%s, shape %zu)",
+               cnn_isa_name((cnn_isa)isa), si);
+      test_equal(what, b.dw, b.ref_dw, b.nw);
+      snprintf(what, sizeof what, "backward-bias at 1 and 2 threads (%s, shape %zu)",
+               cnn_isa_name((cnn_isa)isa), si);
+      test_equal(what, b.db, b.ref_db, p.k);
+    }
+    buffers_free(&b);
+  }
+  CHECK_OK(cnn_context_set_isa(ctx, was));
+}
+
+/* Backward-data gives the same bits at 1 and 2 threads on uniform inputs,
+ * on every ISA, for a batch that the threads share by images and for one
+ * image that they share by rows (lenet_c2: filters in the vector lanes). */
+static void test_backward_data_threads(cnn_context *ctx) {
+  test_rng rng = test_rng_seeded(31337);
+  const cnn_isa was = cnn_context_isa(ctx);
+  static const struct shape shs[] = {{5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
+                                     {1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
+                                     {3, 32, 9, 9, 20, 3, 3, 1, 1, 1, 1}};
+  for (size_t si = 0; si < sizeof shs / sizeof shs[0]; si++) {
+    const struct cnn_conv_problem p = problem_of(&shs[si]);
+    struct buffers b;
+    buffers_init(&b, &p, &rng, 0);
+    for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
+      if (cnn_context_set_isa(ctx, (cnn_isa)isa) != CNN_STATUS_OK) continue;
+      CHECK_OK(cnn_context_set_num_threads(ctx, 1));
+      CHECK_OK(cnn_conv_backward_data_with(ctx, NULL, &p, b.dy, b.w, b.ref_dx));
+      CHECK_OK(cnn_context_set_num_threads(ctx, 2));
+      poison(b.dx, b.nx);
+      CHECK_OK(cnn_conv_backward_data_with(ctx, NULL, &p, b.dy, b.w, b.dx));
+      char what[128];
+      snprintf(what, sizeof what, "backward-data at 1 and 2 threads (%s, shape %zu)",
+               cnn_isa_name((cnn_isa)isa), si);
+      test_equal(what, b.dx, b.ref_dx, b.nx);
+    }
+    buffers_free(&b);
+  }
+  CHECK_OK(cnn_context_set_isa(ctx, was));
+}
+
 static void test_choice(cnn_context *ctx) {
   const struct cnn_conv_algo *algo;
   CHECK_ERROR(cnn_conv_algo_parse("winograd", &algo), CNN_STATUS_INVALID_ARGUMENT,
@@ -273,6 +340,8 @@ int main(void) {
   test_grid(ctx);
   test_uniform(ctx);
   test_determinism(ctx);
+  test_backward_data_threads(ctx);
+  test_backward_weights_threads(ctx);
   cnn_context_free(ctx);
   return test_finish("test_conv_algos");
 }

@@ -13,7 +13,9 @@
  * filter counts and positions around the transpose blocks (against the
  * layout itself); conv_dgrad_cv
  * over every segment width, filter width 1..5 and partial channel blocks,
- * leaving C untouched beside its result.
+ * leaving C untouched beside its result; conv_dgrad_kv over every tile up
+ * to MC x NJ, 1 to 3 filter vectors, filter rows and taps, leaving C
+ * untouched beside its result.
  * Every scalar twin is also checked against the sums of kernels/ukernels.h,
  * computed here in double: that is the only check of the scalar rows of the
  * register lists, whose kernel is its own twin (comparing the two would
@@ -340,6 +342,57 @@ static void test_dgrad_cv(cnn_isa isa, cnn_f32_conv_dgrad_cv_ukernel_fn kernel,
   free(x), free(a), free(c), free(ref), free(sums), free(scale);
 }
 
+/* conv_dgrad_kv: every tile nc x nj up to MC x NJ, filter runs of 1 to 3
+ * vectors, 1, 2 and 5 filter rows, 1, 3 and 5 taps, odd strides between
+ * rows and channels; C pre-filled with NaN must stay NaN beside the
+ * result. */
+static void test_dgrad_kv(cnn_isa isa, cnn_f32_conv_dgrad_kv_ukernel_fn kernel,
+                          cnn_f32_conv_dgrad_kv_ukernel_fn twin, int lanes, int mc, int jmax,
+                          const char *name, test_rng *rng) {
+  enum { LDC = 7, C_ROWS = 8 };
+  float *x = malloc(sizeof(float) * X_LEN), *a = malloc(sizeof(float) * X_LEN);
+  float *c = malloc(sizeof(float) * C_ROWS * LDC), *ref = malloc(sizeof(float) * C_ROWS * LDC);
+  float *sums = malloc(sizeof(float) * C_ROWS * LDC);
+  float *scale = malloc(sizeof(float) * C_ROWS * LDC);
+  test_fill_uniform(rng, x, X_LEN, -1, 1);
+  test_fill_uniform(rng, a, X_LEN, -1, 1);
+  static const size_t row_counts[] = {1, 2, 5}, tap_counts[] = {1, 3, 5};
+  for (size_t kv = 1; kv <= 3; kv++)
+    for (size_t ri = 0; ri < 3; ri++)
+      for (size_t si = 0; si < 3; si++)
+        for (size_t nc = 1; nc <= (size_t)mc; nc++)
+          for (size_t nj = 1; nj <= (size_t)jmax; nj++) {
+            const size_t kl = kv * (size_t)lanes, nr = row_counts[ri], ns = tap_counts[si];
+            const struct cnn_conv_dgrad_kv_geometry g = {
+                .kl = kl, .x_row = (nj + ns + 1) * kl + 3, .a_row = 5 * kl + 1,
+                .a_c = 5 * (5 * kl + 1) + 5};
+            for (int i = 0; i < C_ROWS * LDC; i++) c[i] = ref[i] = NAN;
+            kernel(&g, nc, nj, nr, ns, a, x, c, LDC);
+            twin(&g, nc, nj, nr, ns, a, x, ref, LDC);
+            for (size_t ch = 0; ch < C_ROWS; ch++)
+              for (size_t j = 0; j < LDC; j++) {
+                double sum = 0, magnitude = 0;
+                for (size_t r = 0; ch < nc && j < nj && r < nr; r++)
+                  for (size_t q = 0; q < ns * kl; q++) {
+                    const double product =
+                        (double)x[r * g.x_row + j * kl + q] * a[ch * g.a_c + r * g.a_row + q];
+                    sum += product, magnitude += fabs(product);
+                  }
+                sums[ch * LDC + j] = (float)sum, scale[ch * LDC + j] = (float)magnitude;
+              }
+            char what[160];
+            snprintf(what, sizeof what, "%s (%s) nc %zu nj %zu nr %zu ns %zu kl %zu", name,
+                     cnn_isa_name(isa), nc, nj, nr, ns, kl);
+            compare_all(what, kernel == twin, c, ref, sums, scale, nc, nj, LDC);
+            int untouched = 1;
+            for (size_t ch = 0; ch < C_ROWS; ch++)
+              for (size_t j = 0; j < LDC; j++)
+                if ((ch >= nc || j >= nj) && !isnan(c[ch * LDC + j])) untouched = 0;
+            CHECK(untouched, "%s: wrote outside the nc x nj result", what);
+          }
+  free(x), free(a), free(c), free(ref), free(sums), free(scale);
+}
+
 /* conv_direct_rows: slots at random source offsets (reading whole
  * vectors, up to the last float of x), spaced apart in y with a gap that
  * must stay untouched; every lane count 1..VL; bias NULL or not; ReLU or
@@ -351,7 +404,8 @@ static void test_direct_rows(cnn_isa isa, cnn_f32_conv_direct_rows_ukernel_fn ke
   const size_t gap = 3, ldy = (size_t)nv_max * (vl + gap) + 5;
   float *x = malloc(sizeof(float) * X_LEN), *a = aligned_alloc(64, sizeof(float) * KD_MAX * 8);
   float *y = malloc(sizeof(float) * 8 * ldy), *ref = malloc(sizeof(float) * 8 * ldy);
-  float *scale = malloc(sizeof(float) * 8 * ldy), bias[8];
+  float *sums = malloc(sizeof(float) * 8 * ldy), *scale = malloc(sizeof(float) * 8 * ldy);
+  float bias[8];
   int32_t rows[KD_MAX];
   struct cnn_conv_direct_rows_slot slots[8];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
@@ -378,23 +432,28 @@ static void test_direct_rows(cnn_isa isa, cnn_f32_conv_direct_rows_ukernel_fn ke
             const float *b = with_bias ? bias : NULL;
             kernel((size_t)mr, (size_t)nv, kd, a, x, rows, slots, b, relu, y, ldy);
             twin((size_t)mr, (size_t)nv, kd, a, x, rows, slots, b, relu, ref, ldy);
-            for (size_t i = 0; i < 8 * ldy; i++) scale[i] = 0.0f;
+            for (size_t i = 0; i < 8 * ldy; i++) sums[i] = SENTINEL, scale[i] = 0.0f;
             for (int i = 0; i < mr; i++)
               for (int v = 0; v < nv; v++)
                 for (int l = 0; l < slots[v].n; l++) {
-                  double sum = with_bias ? fabs(bias[i]) : 0.0;
-                  for (size_t p = 0; p < kd; p++)
-                    sum += fabs((double)a[p * mr_max + i] * x[rows[p] + slots[v].x + l]);
-                  scale[i * ldy + slots[v].y + l] = (float)sum;
+                  double sum = with_bias ? bias[i] : 0.0;
+                  double magnitude = with_bias ? fabs(bias[i]) : 0.0;
+                  for (size_t p = 0; p < kd; p++) {
+                    const double product = (double)a[p * mr_max + i] * x[rows[p] + slots[v].x + l];
+                    sum += product, magnitude += fabs(product);
+                  }
+                  const size_t at = (size_t)i * ldy + (size_t)slots[v].y + (size_t)l;
+                  sums[at] = relu ? cnn_f32_relu((float)sum) : (float)sum;
+                  scale[at] = (float)magnitude;
                 }
             char what[160];
             snprintf(what, sizeof what, "%s (%s) mr %d nv %d n %d kd %zu bias %d relu %d",
                      name, cnn_isa_name(isa), mr, nv, n, kd, with_bias, relu);
             /* Every y element: written ones within the tolerance, others
-             * still the sentinel in both. */
-            compare_rows(what, y, ref, scale, 8, ldy, ldy);
+             * still the sentinel in all three. */
+            compare_all(what, kernel == twin, y, ref, sums, scale, 8, ldy, ldy);
           }
-  free(x), free(a), free(y), free(ref), free(scale);
+  free(x), free(a), free(y), free(ref), free(sums), free(scale);
 }
 
 int main(void) {
@@ -430,6 +489,10 @@ int main(void) {
   if (runnable(isa)) test_dgrad_cv(isa, name, twin, lanes, jmax, #name, &rng);
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
+#define CNN_F32_CONV_DGRAD_KV_UKERNEL(isa, name, twin, lanes, mc, nj) \
+  if (runnable(isa)) test_dgrad_kv(isa, name, twin, lanes, mc, nj, #name, &rng);
+#include "kernels/f32_conv_dgrad_kv.inc"
+#undef CNN_F32_CONV_DGRAD_KV_UKERNEL
   if (ran <= 1) {
     printf("test_conv_ukernels: no SIMD kernel runnable here\n");
     return TEST_SKIP;

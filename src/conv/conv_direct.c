@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conv/direct_dgrad_cv.h"
+#include "conv/direct_dgrad_kv.h"
 #include "conv/direct_gemm.h"
 #include "conv/direct_planes.h"
 #include "conv/direct_scratch.h"
@@ -286,6 +287,7 @@ static void phase_rows(const struct cnn_conv_problem *p,
 cnn_status cnn_conv_direct_backward_data(cnn_context *ctx,
                                          const struct cnn_conv_problem *p,
                                          const float *dy, const float *w, float *dx) {
+  if (cnn_conv_dgrad_kv_suits(ctx, p)) return cnn_conv_dgrad_kv(ctx, p, dy, w, dx);
   if (cnn_conv_dgrad_cv_suits(ctx, p)) return cnn_conv_dgrad_cv(ctx, p, dy, w, dx);
   const struct cnn_kernels *k = ctx->kernels;
   const int team = cnn_team_size(ctx->num_threads);

@@ -10,12 +10,15 @@
  *   values over the real output positions only (no discarded columns, no
  *   horizontal sums); for every stride-1 problem.
  *
- * Threads take contiguous runs of images, each summing into its own partial
- * gradient; the partials are then added in thread order, so the result is
- * bit-identical for a given thread count. The dot and kv engines take a
- * thread's images in cache-sized groups, their partial sums staying in
- * registers across a group. With fewer images than threads, the threads split the
- * tiles of dw instead. */
+ * The batch is cut into up to 4 blocks of consecutive images, and each
+ * block into cache-sized groups, the engines' partial sums staying in
+ * registers across a group; both sizes depend on the problem only. With
+ * several blocks, threads take whole blocks, each summed group by group
+ * into its own partial gradient, and the partials are added in block
+ * order; with one (a single image, or gradients too large to keep two),
+ * the threads split the units (tiles) of dw, each summed group by group.
+ * Either way every sum is formed the same way whatever the thread count,
+ * so the bits do not depend on it. */
 #include <string.h>
 
 #include "conv/conv_direct.h"
@@ -27,8 +30,11 @@
 
 static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
-/* Bytes of planes and dyq of one group of images of the dot engine. */
-enum { GROUP_BYTES = 192 << 10, MAX_GROUP = 64 };
+/* Bytes of planes and dyq of one group of images (an engine call); the
+ * most blocks a batch is cut into, and the most bytes of their partial
+ * gradients, one per block (with room for only one, threads split the
+ * units of dw instead). */
+enum { GROUP_BYTES = 192 << 10, MAX_GROUP = 64, MAX_BLOCKS = 4, PARTIAL_BYTES = 8 << 20 };
 
 enum engine { ENGINE_DOT, ENGINE_KV };
 
@@ -191,14 +197,6 @@ static void run_engine(const struct wgrad_job *job, const float *planes, const f
     run_tiles(job, planes, dyq, count, first, last, out, accumulate);
 }
 
-static int team_now(void) {
-#ifdef _OPENMP
-  return omp_get_num_threads();
-#else
-  return 1;
-#endif
-}
-
 /* The kv variant that pads the filter count least (ties: the widest), or
  * NULL for strides other than 1 (taps s would not be consecutive in the
  * planes). Measured on Zen 4 at 1 thread, the kv engine beats the dot
@@ -282,37 +280,42 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     job.out_filter = job.kd_pad;
     job.out_tap = 1;
   }
-  const int by_image = p->n >= team;
-  job.group = 1;
-  if (by_image) {
-    const size_t bytes = sizeof(float) * ((job.planes.in_place ? 0 : job.x_batch) +
-                                          (job.dy_in_place ? 0 : job.dy_batch));
-    job.group = bytes ? GROUP_BYTES / bytes : MAX_GROUP;
-    if (job.group < 1) job.group = 1;
-    if (job.group > MAX_GROUP) job.group = MAX_GROUP;
-  }
-
   /* The partial gradients; the kv engine's end with the bias gradient. */
   const size_t grid = job.k_pad * job.kd_pad + (job.engine == ENGINE_KV ? job.k_pad : 0);
+  /* Blocks of images, and groups within them: from the problem alone,
+   * never the thread count. */
+  /* A power of two, so that 2 or 4 threads get equal shares. */
+  size_t blocks = 1;
+  while (blocks * 2 <= MAX_BLOCKS && blocks * 2 * sizeof(float) * grid <= PARTIAL_BYTES)
+    blocks *= 2;
+  const size_t per_block = ((size_t)p->n + blocks - 1) / blocks;
+  blocks = ((size_t)p->n + per_block - 1) / per_block;
+  const int by_block = blocks > 1;
+  const size_t bytes = sizeof(float) * ((job.planes.in_place ? 0 : job.x_batch) +
+                                        (job.dy_in_place ? 0 : job.dy_batch));
+  job.group = bytes ? GROUP_BYTES / bytes : MAX_GROUP;
+  if (job.group > MAX_GROUP) job.group = MAX_GROUP;
+  if (job.group > per_block) job.group = per_block;
+  if (job.group < 1) job.group = 1;
+
   /* The units threads split when they share an image. */
   const size_t units = job.engine == ENGINE_KV
                            ? job.kv.k_blocks * job.kv.row_tiles * job.kv.chunks
                            : grid / ((size_t)job.dot->mr * job.dot->nr);
   struct wgrad_thread threads[team];
-  float *shared_out = NULL;
+  float *partials = NULL; /* one grid per block, or the one of the batch */
   struct cnn_scratch s = {0};
   for (int pass = 0; pass < 2; pass++) {
     int32_t *rows = cnn_scratch_take(&s, sizeof(int32_t) * job.kd_pad);
     job.rows = rows;
     job.kv.rows = rows;
-    if (!by_image) shared_out = cnn_scratch_take(&s, sizeof(float) * grid);
+    partials = cnn_scratch_take(&s, sizeof(float) * grid * (by_block ? blocks : 1));
     for (int t = 0; t < team; t++) {
       struct wgrad_thread th = {0};
       if (!job.planes.in_place)
         th.planes = cnn_scratch_take(&s, sizeof(float) * job.x_batch * job.group);
       if (!job.dy_in_place)
         th.dyq = cnn_scratch_take(&s, sizeof(float) * job.dy_batch * job.group);
-      if (by_image) th.partial = cnn_scratch_take(&s, sizeof(float) * grid);
       if (pass) threads[t] = th;
     }
     if (pass == 0) {
@@ -340,61 +343,61 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
     for (int t = 0; t < team; t++)
       memset(threads[t].planes, 0, sizeof(float) * job.x_batch * job.group);
 
-  if (by_image) {
+  if (by_block) {
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
-      const int tid = cnn_thread_index(), threads_now = team_now();
-      const struct wgrad_thread *th = &threads[tid];
-      /* This thread's contiguous run of images. */
-      const int base = p->n / threads_now, extra = p->n % threads_now;
-      const int first = tid * base + (tid < extra ? tid : extra);
-      const int end = first + base + (tid < extra);
-      int started = 0;
-      for (int i = first; i < end; i += (int)job.group) {
-        const size_t count = (size_t)(end - i) < job.group ? (size_t)(end - i) : job.group;
-        const float *planes = image_planes(&job, i, count, th->planes);
-        const float *dyq = image_dyq(&job, i, count, th->dyq);
-        run_engine(&job, planes, dyq, count, 0, units, th->partial, started);
-        started = 1;
+      const struct wgrad_thread *th = &threads[cnn_thread_index()];
+      CNN_OMP(for schedule(dynamic, 1))
+      for (size_t bl = 0; bl < blocks; bl++) {
+        const size_t first = bl * per_block;
+        const size_t end = first + per_block < (size_t)p->n ? first + per_block : (size_t)p->n;
+        for (size_t i = first; i < end; i += job.group) {
+          const size_t count = end - i < job.group ? end - i : job.group;
+          const float *planes = image_planes(&job, (int)i, count, th->planes);
+          const float *dyq = image_dyq(&job, (int)i, count, th->dyq);
+          run_engine(&job, planes, dyq, count, 0, units, partials + bl * grid, i > first);
+        }
       }
-      if (!started) memset(th->partial, 0, sizeof(float) * grid);
-      CNN_OMP(barrier)
-      /* Sum the partials in thread order, rows of dw split over threads. */
+      /* Sum the partials in block order, rows of dw split over threads. */
       CNN_OMP(for schedule(static))
       for (int kk = 0; kk < p->k; kk++)
         for (size_t c = 0; c < kd; c++) {
           const size_t at = kk * job.out_filter + c * job.out_tap;
-          float sum = threads[0].partial[at];
-          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[at];
+          float sum = partials[at];
+          for (size_t bl = 1; bl < blocks; bl++) sum += partials[bl * grid + at];
           dw[kk * kd + c] = sum;
         }
       if (dbias && job.engine == ENGINE_KV)
         CNN_OMP(for schedule(static))
         for (int kk = 0; kk < p->k; kk++) {
           const size_t at = job.kd_pad * job.k_pad + kk;
-          float sum = threads[0].partial[at];
-          for (int t = 1; t < threads_now; t++) sum += threads[t].partial[at];
+          float sum = partials[at];
+          for (size_t bl = 1; bl < blocks; bl++) sum += partials[bl * grid + at];
           dbias[kk] = sum;
         }
     }
   } else {
+    /* One block: the threads split the units of dw, each added up over
+     * the batch's groups of images in order. */
     CNN_OMP(parallel num_threads(team) if (team > 1)) {
-      for (int i = 0; i < p->n; i++) {
+      for (int i = 0; i < p->n; i += (int)job.group) {
+        const size_t count = (size_t)p->n - i < job.group ? (size_t)p->n - i : job.group;
         CNN_OMP(single) {
-          image_planes(&job, i, 1, threads[0].planes);
-          image_dyq(&job, i, 1, threads[0].dyq);
+          image_planes(&job, i, count, threads[0].planes);
+          image_dyq(&job, i, count, threads[0].dyq);
         }
-        const float *planes = job.planes.in_place ? image_planes(&job, i, 1, NULL) : threads[0].planes;
-        const float *dyq = job.dy_in_place ? image_dyq(&job, i, 1, NULL) : threads[0].dyq;
+        const float *planes = job.planes.in_place ? image_planes(&job, i, count, NULL)
+                                                  : threads[0].planes;
+        const float *dyq = job.dy_in_place ? image_dyq(&job, i, count, NULL) : threads[0].dyq;
         CNN_OMP(for schedule(static))
         for (size_t u = 0; u < units; u++)
-          run_engine(&job, planes, dyq, 1, u, u + 1, shared_out, i > 0);
+          run_engine(&job, planes, dyq, count, u, u + 1, partials, i > 0);
       }
     }
     for (int kk = 0; kk < p->k; kk++)
       for (size_t c = 0; c < kd; c++)
-        dw[kk * kd + c] = shared_out[kk * job.out_filter + c * job.out_tap];
+        dw[kk * kd + c] = partials[kk * job.out_filter + c * job.out_tap];
     if (dbias && job.engine == ENGINE_KV)
-      memcpy(dbias, shared_out + job.kd_pad * job.k_pad, sizeof(float) * p->k);
+      memcpy(dbias, partials + job.kd_pad * job.k_pad, sizeof(float) * p->k);
   }
   if (dbias && job.engine != ENGINE_KV) bias_gradient(p, dy, dbias, team);
   return CNN_STATUS_OK;

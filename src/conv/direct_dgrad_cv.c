@@ -21,13 +21,17 @@ static const struct cnn_conv_dgrad_cv_variant *variant(const struct cnn_kernels 
   return best;
 }
 
+double cnn_conv_dgrad_cv_lanes_used(const cnn_context *ctx, const struct cnn_conv_problem *p) {
+  const struct cnn_conv_dgrad_cv_variant *v = variant(ctx->kernels, p->c);
+  return v ? (double)p->c / round_up((size_t)p->c, v->lanes) : 0.0;
+}
+
 int cnn_conv_dgrad_cv_suits(const cnn_context *ctx, const struct cnn_conv_problem *p) {
   if (p->stride_h != 1 || p->stride_w != 1 || p->s > CNN_DGRAD_CV_MAX_S ||
       p->pad_h > p->r - 1 || p->pad_w > p->s - 1)
     return 0;
   /* The channels must fill at least 3/4 of the lanes. */
-  const struct cnn_conv_dgrad_cv_variant *v = variant(ctx->kernels, p->c);
-  return v && 4 * (size_t)p->c >= 3 * round_up((size_t)p->c, v->lanes);
+  return cnn_conv_dgrad_cv_lanes_used(ctx, p) >= 0.75;
 }
 
 struct cv_job {

@@ -12,6 +12,9 @@
 
 #include "conv/conv.h"
 
+/* The share of the vector lanes the channels of p fill in this pass. */
+double cnn_conv_dgrad_cv_lanes_used(const cnn_context *ctx, const struct cnn_conv_problem *p);
+
 /* Nonzero when the channel-vector pass runs p on the context's kernels. */
 int cnn_conv_dgrad_cv_suits(const cnn_context *ctx, const struct cnn_conv_problem *p);
 

@@ -108,6 +108,16 @@ static void fill_conv(void) {
         (struct cnn_conv_dgrad_cv_variant){lanes, jmax, name, #name};
 #include "kernels/f32_conv_dgrad_cv.inc"
 #undef CNN_F32_CONV_DGRAD_CV_UKERNEL
+#define CNN_F32_CONV_DGRAD_KV_UKERNEL(row_isa, name, twin, lanes, mc, nj) \
+  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                    \
+    tables[isa].conv_dgrad_kv_lanes = lanes;                            \
+    tables[isa].conv_dgrad_kv_mc = mc;                                  \
+    tables[isa].conv_dgrad_kv_nj = nj;                                  \
+    tables[isa].conv_dgrad_kv = name;                                   \
+    tables[isa].conv_dgrad_kv_name = #name;                             \
+  }
+#include "kernels/f32_conv_dgrad_kv.inc"
+#undef CNN_F32_CONV_DGRAD_KV_UKERNEL
   }
 }
 
