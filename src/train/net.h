@@ -62,6 +62,22 @@ typedef enum cnn_net_pass_kind {
 cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
                         float *loss, int *correct);
 
+/* cnn_net_pass in its two phases, for a step whose micro-batches run in
+ * several processes (src/train/step_exchange.c): the first runs micro-batches
+ * [first, end) of a pass over n images, each on one thread (their images
+ * must be loaded); once every micro-batch's slots, losses, statuses and the
+ * CNN_GRAD_BATCH layers' rows of all n images are in place, the second
+ * combines them as cnn_net_pass does. Each is one parallel region, so that
+ * what runs between them runs outside any. */
+cnn_status cnn_net_pass_micro_batches(cnn_net *net, cnn_context *ctx, int n,
+                                      cnn_net_pass_kind kind, int first, int end);
+cnn_status cnn_net_pass_combine(cnn_net *net, cnn_context *ctx, int n,
+                                cnn_net_pass_kind kind, float *loss, int *correct);
+
+/* Fills rows [from, to) of acts[0] and labels with images order[first+from
+ * .. first+to) of ds (first+from.. when order is NULL) scaled to [0,1]. */
+void cnn_net_load_rows(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
+                       int first, int from, int to);
 /* Fills acts[0] and labels with n images of ds scaled to [0,1]: images
  * order[first..first+n), or first..first+n when order is NULL. */
 void cnn_net_load_batch(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
