@@ -289,6 +289,7 @@ int cli_train(int argc, char **argv) {
     a.save = a.log = a.plot = NULL;
     a.save_every = 0;
   }
+  if (cnn_dist_size(a.dist) > 1) cli_interrupt_on_terminate();
   int agreed = 0; /* a failure every rank reached together */
 
   cnn_context *ctx = NULL;
