@@ -234,7 +234,9 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *trainer, const cnn_dataset *trai
 typedef struct cnn_train_profile {
   double *forward_s, *backward_s;
   double load_s, loss_s, update_s, combine_s;
-  double exchange_s; /* across the ranks of a job (cnn_trainer_set_dist) */
+  /* In a job of several ranks (cnn_trainer_set_dist): waiting for the
+   * slowest rank's micro-batches, then the collectives of the exchange. */
+  double wait_s, exchange_s;
 } cnn_train_profile;
 
 /* Attaches profile to the trainer (NULL detaches it). Timing costs two

@@ -63,6 +63,18 @@ static cnn_status exchange(cnn_dist *dist, cnn_net *net) {
   return CNN_STATUS_OK;
 }
 
+size_t cnn_step_exchange_floats(const cnn_net *net, int n) {
+  const struct cnn_step_plan *plan = &net->plan;
+  const int micro_batches = (n + plan->micro_batch - 1) / plan->micro_batch;
+  size_t floats = (size_t)micro_batches * plan->slot_floats;
+  for (int i = plan->lowest_backward; i < net->num_layers; i++) {
+    if (plan->combine[i] != CNN_GRAD_BATCH) continue;
+    const cnn_tensor *x = &net->acts[i], *dy = &net->deltas[i + 1];
+    floats += (size_t)n * ((size_t)x->c * x->h * x->w + (size_t)dy->c * dy->h * dy->w);
+  }
+  return floats;
+}
+
 cnn_status cnn_step_train(cnn_net *net, cnn_context *ctx, cnn_dist *dist, int n, float *loss,
                           int *correct) {
   if (cnn_dist_size(dist) == 1) return cnn_net_pass(net, ctx, n, CNN_NET_TRAIN, loss, correct);
@@ -71,8 +83,16 @@ cnn_status cnn_step_train(cnn_net *net, cnn_context *ctx, cnn_dist *dist, int n,
                                              dist->micro_batches[dist->rank],
                                              dist->micro_batches[dist->rank + 1]);
   if (st) return st; /* the worker contexts: the same on every rank */
-  const double start = net->profile ? cnn_seconds() : 0;
+  cnn_train_profile *profile = net->profile;
+  double start = 0;
+  if (profile) { /* waiting for the slowest rank is not communication */
+    start = cnn_seconds();
+    cnn_dist_barrier(dist);
+    const double now = cnn_seconds();
+    profile->wait_s += now - start;
+    start = now;
+  }
   if ((st = exchange(dist, net))) return st;
-  if (net->profile) net->profile->exchange_s += cnn_seconds() - start;
+  if (profile) profile->exchange_s += cnn_seconds() - start;
   return cnn_net_pass_combine(net, ctx, n, CNN_NET_TRAIN, loss, correct);
 }
