@@ -10,6 +10,12 @@
  *    (the slots and the fc rows; what cnn does, bit-exact across rank counts)
  *    and MPI_Allreduce of the gradients (what Horovod and DDP do; its sums
  *    are MPI's, not bit-exact across rank counts).
+ * And what sharing the fc weight gradients by columns among the ranks
+ * would trade (each rank now computes them over the whole batch): the
+ * combine phase's time on this rank (median of 20 reruns of the last
+ * step's; mostly those gradients) against an allgather of the fc
+ * gradients (fc_allgather_us). tiny_allgather_us: an allgather of one
+ * value per rank, the latency of a collective.
  * Each rank uses --threads threads; every figure is rank 0's. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +100,21 @@ static int bench_model(cnn_dist *dist, cnn_context *ctx, const cnn_dataset *trai
   for (int k = 0; k < cnn_net_num_params(net); k++)
     grads += cnn_tensor_numel(cnn_net_param(net, k));
   const size_t gathered = cnn_step_exchange_floats(net, n);
+  const size_t fc_grads = grads - net->plan.slot_floats;
+  double combine[20];
+  for (int k = 0; k < 20; k++) {
+    const double start = cnn_seconds();
+    cnn_net_pass_combine(net, ctx, n, CNN_NET_TRAIN, NULL, NULL);
+    combine[k] = cnn_seconds() - start;
+  }
+  qsort(combine, 20, sizeof *combine, compare_doubles);
   const size_t largest = grads > gathered ? grads : gathered;
   float *buf = calloc(largest, sizeof(float));
   const double allgather_s = time_collective(dist, buf, gathered, 0);
   const double allreduce_s = time_collective(dist, buf, grads, 1);
+  const double fc_allgather_s = time_collective(dist, buf, fc_grads, 0);
+  /* One value per rank: the latency of a collective. */
+  const double tiny_s = time_collective(dist, buf, (size_t)cnn_dist_size(dist), 0);
   free(buf);
   const int done = (part.count + n - 1) / n;
   const double step = seconds / done, wait = profile.wait_s / done,
@@ -105,11 +122,13 @@ static int bench_model(cnn_dist *dist, cnn_context *ctx, const cnn_dataset *trai
   if (cnn_dist_rank(dist) == 0)
     printf("model=%s ranks=%d threads=%d batch=%d micro_batch=%d steps=%d step_ms=%.3f "
            "compute_ms=%.3f wait_ms=%.3f comm_ms=%.3f comm_share=%.1f%% grad_floats=%zu "
-           "gather_floats=%zu allgather_us=%.1f allreduce_us=%.1f\n",
+           "gather_floats=%zu allgather_us=%.1f allreduce_us=%.1f combine_ms=%.3f "
+           "fc_grad_floats=%zu fc_allgather_us=%.1f update_ms=%.3f tiny_allgather_us=%.1f\n",
            models[m].name, cnn_dist_size(dist), cnn_context_num_threads(ctx), n,
            net->plan.micro_batch, done, 1e3 * step, 1e3 * (step - wait - comm), 1e3 * wait,
            1e3 * comm, 100 * comm / step, grads, gathered, 1e6 * allgather_s,
-           1e6 * allreduce_s);
+           1e6 * allreduce_s, 1e3 * combine[10], fc_grads, 1e6 * fc_allgather_s,
+           1e3 * profile.update_s / done, 1e6 * tiny_s);
   fflush(stdout);
   free(profile.forward_s);
   free(profile.backward_s);
