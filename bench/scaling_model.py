@@ -106,6 +106,18 @@ def main():
         print("%s at R = 2 on loopback: exchange measured %.3f ms per step, model %.3f ms"
               % (name, m["comm_ms"], predicted * 1e3))
     print()
+    # Sharing the fc weight gradients by columns among the ranks (not done):
+    # each rank would compute 1/R of the combine phase and allgather the rest,
+    # saving (R-1)/R * combine and paying (R-1)/R * fc bytes / bandwidth
+    # + (R-1) * latency per fc layer and step.
+    print("| model | combine ms (duplicated on every rank) | fc gradient MB | "
+          + " | ".join("allgather of them, %s: ms" % n for n, _, _ in NETWORKS) + " |")
+    print("|---|---|---|" + "---|" * len(NETWORKS))
+    for name, m in one.items():
+        fc_bytes = 4 * m["fc_grad_floats"]
+        print("| %s | %.2f | %.1f | %s |" % (name, m["combine_ms"], fc_bytes / 1e6, " | ".join(
+            "%.2f" % (1e3 * (fc_bytes / bw + m["fc_layers"] * lat)) for _, lat, bw in NETWORKS)))
+    print()
     for batch in (None, 1024):
         for name, m in one.items():
             B = int(batch or m["batch"])

@@ -41,7 +41,10 @@ static const struct cli_usage usage = {
     "(its model, optimizer, schedule, batch size and random state) for --epochs\n"
     "more. Ctrl-C stops at the end of the current step and saves (a second one quits\n"
     "at once); --resume then starts the unfinished epoch over. Saves replace the\n"
-    "file atomically: a crash leaves the previous checkpoint whole.",
+    "file atomically: a crash leaves the previous checkpoint whole.\n"
+    "Started by mpirun (mpirun -np R cnn train ...), R ranks train one model, each\n"
+    "on its share of every batch with its own --threads, to the same weights bit\n"
+    "for bit as one process; rank 0 alone prints and writes files.",
     0, 0};
 
 /* A single word that is not a built-in name is a typo of one, not a model. */
