@@ -126,8 +126,8 @@ def main():
             print("### %s, global batch %d (%d micro-batches of %d), %d steps per epoch\n"
                   % (name, B, math.ceil(B / m["micro_batch"]), m["micro_batch"], steps))
             print("| nodes | " + " | ".join("%s: epoch s, efficiency" % n for n, _, _ in NETWORKS)
-                  + " | comm > compute from |")
-            print("|---|" + "---|" * len(NETWORKS) + "---|")
+                  + " |")
+            print("|---|" + "---|" * len(NETWORKS))
             dominate = {}
             for R in NODES:
                 cells = []
@@ -137,9 +137,10 @@ def main():
                         dominate[net] = R
                     epoch = steps * (c + k)
                     cells.append("%.2f s, %3.0f%%" % (epoch, 100 * base / (R * epoch)))
-                print("| %d | %s | |" % (R, " | ".join(cells)))
-            print("| | " + " | ".join("R = %s" % dominate.get(n, ">256") for n, _, _ in NETWORKS)
-                  + " | |\n")
+                print("| %d | %s |" % (R, " | ".join(cells)))
+            print("\nCommunication exceeds compute from: " + ", ".join(
+                "%s R = %s" % (n, dominate.get(n, "(not within 256)")) for n, _, _ in NETWORKS)
+                + ".\n")
 
 
 main()
