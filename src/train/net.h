@@ -52,10 +52,10 @@ typedef enum cnn_net_pass_kind {
 
 /* A pass over the first n images of acts[0] (n <= max_batch), by the step
  * plan: the threads of ctx take the micro-batches in turn, each running one
- * through every layer on its own single-thread worker context, in one
- * parallel region; then the gradients of the CNN_GRAD_BATCH layers are
- * computed and the slots of the others summed, the threads splitting the
- * values. The bits of every output, gradient and loss depend on the images
+ * through every layer on its own single-thread worker context, in a
+ * parallel region; then, in a second one, the gradients of the
+ * CNN_GRAD_BATCH layers are computed and the slots of the others summed,
+ * the threads splitting the values. The bits of every output, gradient and loss depend on the images
  * and the micro-batch size only, never on the thread count. *loss (mean
  * cross-entropy) and *correct (top-1 hits) are set for LOSS and TRAIN;
  * either may be NULL. */

@@ -82,7 +82,9 @@ cnn_status cnn_step_train(cnn_net *net, cnn_context *ctx, cnn_dist *dist, int n,
   cnn_status st = cnn_net_pass_micro_batches(net, ctx, n, CNN_NET_TRAIN,
                                              dist->micro_batches[dist->rank],
                                              dist->micro_batches[dist->rank + 1]);
-  if (st) return st; /* the worker contexts: the same on every rank */
+  /* Only the worker contexts' allocation fails here; the caller's failure
+   * path then ends the whole job (cnn_dist_end with abort). */
+  if (st) return st;
   cnn_train_profile *profile = net->profile;
   double start = 0;
   if (profile) { /* waiting for the slowest rank is not communication */
