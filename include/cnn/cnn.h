@@ -11,6 +11,7 @@
 #include "cnn/image.h"
 #include "cnn/plot.h"
 #include "cnn/train.h"
+#include "cnn/dist.h"
 
 #define CNN_VERSION_MAJOR 0
 #define CNN_VERSION_MINOR 1

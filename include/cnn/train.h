@@ -236,6 +236,9 @@ typedef struct cnn_train_profile {
   double *forward_s, *backward_s;
   double load_s, loss_s, update_s, combine_s;
   double prepare_s; /* per-pass work on the weights (packing fc weights) */
+  /* In a job of several ranks (cnn_trainer_set_dist): waiting for the
+   * slowest rank's micro-batches, then the collectives of the exchange. */
+  double wait_s, exchange_s;
 } cnn_train_profile;
 
 /* Attaches profile to the trainer (NULL detaches it). Timing costs two

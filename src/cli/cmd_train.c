@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
+#include "cli/job.h"
 #include "cli/progress.h"
 
 struct train_args {
@@ -16,6 +17,7 @@ struct train_args {
   float lr, lr_decay, weight_decay;
   uint64_t seed;
   double started; /* cli_now() when the command started */
+  cnn_dist *dist;  /* the job's ranks; all but rank 0 have no save, log or plot */
 };
 
 /* One row of the report per epoch. */
@@ -39,7 +41,10 @@ static const struct cli_usage usage = {
     "(its model, optimizer, schedule, batch size and random state) for --epochs\n"
     "more. Ctrl-C stops at the end of the current step and saves (a second one quits\n"
     "at once); --resume then starts the unfinished epoch over. Saves replace the\n"
-    "file atomically: a crash leaves the previous checkpoint whole.",
+    "file atomically: a crash leaves the previous checkpoint whole.\n"
+    "Started by mpirun (mpirun -np R cnn train ...), R ranks train one model, each\n"
+    "on its share of every batch with its own --threads, to the same weights bit\n"
+    "for bit as one process; rank 0 alone prints and writes files.",
     0, 0};
 
 /* A single word that is not a built-in name is a typo of one, not a model. */
@@ -153,6 +158,7 @@ struct step_hook {
   const char *save;
   int save_every;
   cnn_status save_status; /* a failed periodic save stops training */
+  cnn_dist *dist;
 };
 
 static int after_step(void *user, int done, int total, double loss) {
@@ -160,14 +166,17 @@ static int after_step(void *user, int done, int total, double loss) {
   int stop = cli_progress_update(&h->progress, done, total, loss);
   if (h->save_every && cnn_trainer_step(h->tr) % (uint64_t)h->save_every == 0 &&
       (h->save_status = cnn_trainer_save(h->tr, h->save)) != CNN_STATUS_OK)
-    return 1;
-  return stop;
+    stop = 1;
+  /* Every rank stops after the same step: Ctrl-C may reach them at
+   * different moments, and a failed save reaches rank 0 alone. */
+  return cnn_dist_any(h->dist, stop);
 }
 
 /* Ctrl-C: the checkpoint takes the state after the last complete step. An
  * epoch cut short does not count, so --resume starts it over. */
 static int stop_interrupted(const struct train_args *a, cnn_trainer *tr) {
   unsigned long long step = cnn_trainer_step(tr), epochs = cnn_trainer_epoch(tr);
+  if (!cli_job_leader(a->dist)) return 130;
   if (!a->save) {
     fprintf(stderr, "cnn train: interrupted after step %llu; nothing saved (no --save)\n",
             step);
@@ -185,14 +194,16 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
                         struct curves *curves) {
   unsigned long long first = cnn_trainer_epoch(tr) + 1,
                      last = cnn_trainer_epoch(tr) + (unsigned long long)a->epochs;
-  if (cli_interrupted()) { /* while loading or building: nothing to save yet */
+  /* While loading or building: nothing to save yet. */
+  if (cnn_dist_any(a->dist, cli_interrupted())) {
     fprintf(stderr, "cnn train: interrupted before training\n");
     return 130;
   }
   printf("epoch  train_loss  train_acc  test_loss  test_acc  train_s  test_s  wall_s\n");
   fflush(stdout); /* training has started: say so at once, also into a file */
   for (unsigned long long e = first; e <= last; e++) {
-    struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every};
+    struct step_hook hook = {.tr = tr, .save = a->save, .save_every = a->save_every,
+                             .dist = a->dist};
     cli_progress_start(&hook.progress, e, last);
     cnn_epoch_stats stats;
     cnn_status st = cnn_trainer_train_epoch(tr, train, after_step, &hook, &stats);
@@ -218,7 +229,8 @@ static int train_epochs(const struct train_args *a, cnn_context *ctx, cnn_traine
       return cli_fail("train", "--plot", st);
     if (a->save && (st = cnn_trainer_save(tr, a->save)))
       return cli_fail("train", "saving the checkpoint", st);
-    if (cli_interrupted()) return stop_interrupted(a, tr); /* during the evaluation */
+    /* During the evaluation. */
+    if (cnn_dist_any(a->dist, cli_interrupted())) return stop_interrupted(a, tr);
   }
   if (a->save) printf("saved %s (epoch %llu)\n", a->save, last);
   return CLI_EXIT_OK;
@@ -272,6 +284,17 @@ int cli_train(int argc, char **argv) {
    * background of a script, where SIGINT comes ignored. */
   cli_interrupt_install();
 
+  /* One rank of an MPI job (mpirun -np R cnn train ...), or alone. */
+  cnn_status started = cnn_dist_start(NULL, NULL, &a.dist);
+  if (started) return cli_fail("train", "joining the MPI job", started);
+  if (!cli_job_leader(a.dist)) { /* rank 0 alone prints and writes files */
+    if (!freopen("/dev/null", "w", stdout)) return cli_fail("train", "stdout", CNN_STATUS_IO_ERROR);
+    a.save = a.log = a.plot = NULL;
+    a.save_every = 0;
+  }
+  if (cnn_dist_size(a.dist) > 1) cli_interrupt_on_terminate();
+  int agreed = 0; /* a failure every rank reached together */
+
   cnn_context *ctx = NULL;
   cnn_dataset train = {0}, test = {0};
   cnn_trainer *tr = NULL;
@@ -296,7 +319,11 @@ int cli_train(int argc, char **argv) {
   } else if (a.log && !(csv = open_log(a.log, a.resume != NULL))) {
     fprintf(stderr, "cnn train: --log %s: cannot open for writing\n", a.log);
     code = CLI_EXIT_FAILURE;
+  } else if (cli_job_check(a.dist, ctx, tr, a.epochs, &train, &test)) {
+    code = CLI_EXIT_FAILURE;
+    agreed = 1;
   } else {
+    cnn_trainer_set_dist(tr, a.dist);
     cnn_net *net = cnn_trainer_net(tr);
     char settings[256];
     cnn_train_settings_format(cnn_trainer_settings(tr), settings, sizeof settings);
@@ -310,6 +337,9 @@ int cli_train(int argc, char **argv) {
       printf("seed: %llu\n", (unsigned long long)a.seed);
     printf("data: %s, %d training and %d test images of %dx%d\n", a.data, train.count,
            test.count, train.rows, train.cols);
+    if (cnn_dist_size(a.dist) > 1)
+      printf("ranks: %d, each running its share of every batch on its own threads\n",
+             cnn_dist_size(a.dist));
     struct curves curves = {calloc(4 * (size_t)a.epochs, sizeof(double)), 0, a.epochs};
     if (!curves.values) {
       fprintf(stderr, "cnn train: out of memory\n");
@@ -324,5 +354,8 @@ int cli_train(int argc, char **argv) {
   cnn_context_free(ctx);
   cnn_dataset_free(&train);
   cnn_dataset_free(&test);
+  /* A failure of one rank alone (a file it could not read or write) ends
+   * the whole job, as the others may be waiting for it in a collective. */
+  cnn_dist_end(a.dist, code == CLI_EXIT_OK || code == 130 || agreed ? 0 : code);
   return code;
 }

@@ -31,4 +31,13 @@ void cli_interrupt_install(void) {
   sigaction(SIGINT, &action, NULL);
 }
 
+void cli_interrupt_on_terminate(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &action, NULL);
+}
+
 int cli_interrupted(void) { return interrupts != 0; }

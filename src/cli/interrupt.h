@@ -7,7 +7,12 @@
 /* Installs the SIGINT handler (again is harmless). */
 void cli_interrupt_install(void);
 
-/* Nonzero once a SIGINT has arrived. */
+/* SIGTERM counts as a SIGINT too: Open MPI's mpirun turns a Ctrl-C into a
+ * SIGTERM to every rank, followed by a SIGKILL one second later
+ * (odls_base_sigkill_timeout). */
+void cli_interrupt_on_terminate(void);
+
+/* Nonzero once a SIGINT (or a SIGTERM so counted) has arrived. */
 int cli_interrupted(void);
 
 #endif

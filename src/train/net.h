@@ -52,16 +52,32 @@ typedef enum cnn_net_pass_kind {
 
 /* A pass over the first n images of acts[0] (n <= max_batch), by the step
  * plan: the threads of ctx take the micro-batches in turn, each running one
- * through every layer on its own single-thread worker context, in one
- * parallel region; then the gradients of the CNN_GRAD_BATCH layers are
- * computed and the slots of the others summed, the threads splitting the
- * values. The bits of every output, gradient and loss depend on the images
+ * through every layer on its own single-thread worker context, in a
+ * parallel region; then, in a second one, the gradients of the
+ * CNN_GRAD_BATCH layers are computed and the slots of the others summed,
+ * the threads splitting the values. The bits of every output, gradient and loss depend on the images
  * and the micro-batch size only, never on the thread count. *loss (mean
  * cross-entropy) and *correct (top-1 hits) are set for LOSS and TRAIN;
  * either may be NULL. */
 cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
                         float *loss, int *correct);
 
+/* cnn_net_pass in its two phases, for a step whose micro-batches run in
+ * several processes (src/train/step_exchange.c): the first runs micro-batches
+ * [first, end) of a pass over n images, each on one thread (their images
+ * must be loaded); once every micro-batch's slots, losses, statuses and the
+ * CNN_GRAD_BATCH layers' rows of all n images are in place, the second
+ * combines them as cnn_net_pass does. Each is one parallel region, so that
+ * what runs between them runs outside any. */
+cnn_status cnn_net_pass_micro_batches(cnn_net *net, cnn_context *ctx, int n,
+                                      cnn_net_pass_kind kind, int first, int end);
+cnn_status cnn_net_pass_combine(cnn_net *net, cnn_context *ctx, int n,
+                                cnn_net_pass_kind kind, float *loss, int *correct);
+
+/* Fills rows [from, to) of acts[0] and labels with images order[first+from
+ * .. first+to) of ds (first+from.. when order is NULL) scaled to [0,1]. */
+void cnn_net_load_rows(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
+                       int first, int from, int to);
 /* Fills acts[0] and labels with n images of ds scaled to [0,1]: images
  * order[first..first+n), or first..first+n when order is NULL. */
 void cnn_net_load_batch(cnn_net *net, const cnn_dataset *ds, const int32_t *order,

@@ -152,37 +152,57 @@ static cnn_status first_failure(const cnn_status *statuses, int count) {
   return CNN_STATUS_OK;
 }
 
-cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
-                        float *loss, int *correct) {
+/* The worker contexts of a pass over micro_batches micro-batches. */
+static cnn_status pass_workers(cnn_context *ctx, int micro_batches, int *workers,
+                               cnn_context ***contexts) {
+  *workers = ctx->num_threads < micro_batches ? ctx->num_threads : micro_batches;
+  if (*workers < 1) *workers = 1;
+  return cnn_context_workers(ctx, *workers, contexts);
+}
+
+cnn_status cnn_net_pass_micro_batches(cnn_net *net, cnn_context *ctx, int n,
+                                      cnn_net_pass_kind kind, int first, int end) {
   struct cnn_step_plan *plan = &net->plan;
-  const int micro_batches = (n + plan->micro_batch - 1) / plan->micro_batch;
-  const int workers = ctx->num_threads < micro_batches ? ctx->num_threads : micro_batches;
+  int workers;
   cnn_context **contexts;
-  cnn_status st = cnn_context_workers(ctx, workers, &contexts);
-  if (st) return st;
-  cnn_status combined = CNN_STATUS_OK;
+  cnn_status st = pass_workers(ctx, end - first, &workers, &contexts);
+  if (st || first >= end) return st;
   CNN_OMP(parallel num_threads(workers)) {
     const int t = cnn_thread_index();
     cnn_train_profile *profile = t == 0 ? net->profile : NULL;
     prepare_layers(net, ctx, profile);
     /* Contiguous shares: a thread gets the same micro-batches every step,
      * so the first step grows every worker's scratch memory for good. */
-    size_t first, end;
-    cnn_thread_share((size_t)micro_batches, &first, &end);
-    for (size_t m = first; m < end; m++)
+    size_t mine, stop;
+    cnn_thread_share((size_t)(end - first), &mine, &stop);
+    for (size_t m = (size_t)first + mine; m < (size_t)first + stop; m++)
       plan->statuses[m] = micro_batch_pass(net, contexts[t], (int)m, n, kind, profile);
-    if (kind == CNN_NET_TRAIN) {
-      CNN_OMP(barrier)
-      if (first_failure(plan->statuses, micro_batches) == CNN_STATUS_OK) {
-        cnn_status mine = combine_grads(net, contexts[t], n, micro_batches, profile);
-        if (mine) {
-          CNN_OMP(critical)
-          combined = combined ? combined : mine;
-        }
+  }
+  return CNN_STATUS_OK;
+}
+
+cnn_status cnn_net_pass_combine(cnn_net *net, cnn_context *ctx, int n,
+                                cnn_net_pass_kind kind, float *loss, int *correct) {
+  struct cnn_step_plan *plan = &net->plan;
+  const int micro_batches = (n + plan->micro_batch - 1) / plan->micro_batch;
+  cnn_status st = first_failure(plan->statuses, micro_batches);
+  if (st) return st;
+  if (kind == CNN_NET_TRAIN) {
+    int workers;
+    cnn_context **contexts;
+    if ((st = pass_workers(ctx, micro_batches, &workers, &contexts))) return st;
+    cnn_status combined = CNN_STATUS_OK;
+    CNN_OMP(parallel num_threads(workers)) {
+      const int t = cnn_thread_index();
+      cnn_status mine =
+          combine_grads(net, contexts[t], n, micro_batches, t == 0 ? net->profile : NULL);
+      if (mine) {
+        CNN_OMP(critical)
+        combined = combined ? combined : mine;
       }
     }
+    if (combined) return combined;
   }
-  if ((st = first_failure(plan->statuses, micro_batches)) || (st = combined)) return st;
   double loss_sum = 0;
   int right = 0;
   for (int m = 0; kind != CNN_NET_FORWARD && m < micro_batches; m++) {
@@ -194,6 +214,13 @@ cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind
   if (loss) *loss = (float)(loss_sum / n);
   if (correct) *correct = right;
   return CNN_STATUS_OK;
+}
+
+cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
+                        float *loss, int *correct) {
+  const int micro_batches = (n + net->plan.micro_batch - 1) / net->plan.micro_batch;
+  cnn_status st = cnn_net_pass_micro_batches(net, ctx, n, kind, 0, micro_batches);
+  return st ? st : cnn_net_pass_combine(net, ctx, n, kind, loss, correct);
 }
 
 cnn_status cnn_net_check_dataset(const cnn_net *net, const cnn_dataset *ds,
@@ -215,14 +242,19 @@ cnn_status cnn_net_check_dataset(const cnn_net *net, const cnn_dataset *ds,
   return CNN_STATUS_OK;
 }
 
-void cnn_net_load_batch(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
-                        int first, int n) {
+void cnn_net_load_rows(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
+                       int first, int from, int to) {
   size_t pixels = (size_t)ds->rows * ds->cols;
   float *x = net->acts[0].data;
-  for (int i = 0; i < n; i++) {
+  for (int i = from; i < to; i++) {
     int32_t index = order ? order[first + i] : first + i;
     const uint8_t *image = ds->images + (size_t)index * pixels;
     for (size_t p = 0; p < pixels; p++) x[(size_t)i * pixels + p] = image[p] / 255.0f;
     net->labels[i] = ds->labels[index];
   }
+}
+
+void cnn_net_load_batch(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
+                        int first, int n) {
+  cnn_net_load_rows(net, ds, order, first, 0, n);
 }

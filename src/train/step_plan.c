@@ -74,6 +74,7 @@ static cnn_status alloc_slots(cnn_net *net, struct cnn_step_plan *plan) {
     if (plan->combine[i] == CNN_GRAD_SLOTS)
       for (int p = 0; p < net->layers[i]->num_params; p++)
         per_slot += cnn_tensor_numel(&net->layers[i]->grads[p]);
+  plan->slot_floats = per_slot;
   const size_t slots = (size_t)plan->max_micro_batches;
   plan->slots = cnn_alloc_zeroed(slots * (size_t)net->num_params + 1, sizeof *plan->slots,
                                  "gradient slots");

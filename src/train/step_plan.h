@@ -42,6 +42,7 @@ struct cnn_step_plan {
    * index; a parameter not combined by slots has an empty tensor there. */
   float *slot_memory;
   cnn_tensor *slots;
+  size_t slot_floats; /* one micro-batch's slots, contiguous in slot_memory */
   /* Each micro-batch's summed loss, top-1 hits and status, by index. */
   double *loss_sums;
   int *corrects;

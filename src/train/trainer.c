@@ -8,6 +8,7 @@
 #include "runtime/clock.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
+#include "train/step_exchange.h"
 
 cnn_status cnn_trainer_build(cnn_context *ctx, const char *model_text,
                              const cnn_train_settings *settings, cnn_rng *rng,
@@ -61,6 +62,10 @@ const cnn_train_settings *cnn_trainer_settings(const cnn_trainer *tr) {
 }
 uint64_t cnn_trainer_epoch(const cnn_trainer *tr) { return tr->epoch; }
 uint64_t cnn_trainer_step(const cnn_trainer *tr) { return tr->step; }
+
+void cnn_trainer_set_dist(cnn_trainer *tr, cnn_dist *dist) {
+  if (tr) tr->dist = dist;
+}
 
 void cnn_trainer_set_profile(cnn_trainer *tr, cnn_train_profile *profile) {
   if (tr) tr->net->profile = profile;
@@ -133,11 +138,13 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
     int n = train->count - first < batch ? train->count - first : batch;
     cnn_train_profile *profile = net->profile;
     double mark = profile ? cnn_seconds() : 0;
-    cnn_net_load_batch(net, train, tr->order, first, n);
+    int from, to; /* this rank's rows of the batch (all of them when alone) */
+    cnn_step_rows(tr->dist, net, n, &from, &to);
+    cnn_net_load_rows(net, train, tr->order, first, from, to);
     if (profile) lap(&mark, &profile->load_s);
     float loss;
     int batch_correct;
-    if ((st = cnn_net_pass(net, tr->ctx, n, CNN_NET_TRAIN, &loss, &batch_correct))) return st;
+    if ((st = cnn_step_train(net, tr->ctx, tr->dist, n, &loss, &batch_correct))) return st;
     if (!isfinite(loss))
       return cnn_error(CNN_STATUS_NUMERIC_ERROR,
                        "train: the loss is %g at epoch %llu, step %d of %d (step %llu "

@@ -3,6 +3,7 @@
 #ifndef CNN_TRAIN_TRAINER_H
 #define CNN_TRAIN_TRAINER_H
 
+#include "cnn/dist.h"
 #include "train/net.h"
 #include "train/optimizer.h"
 
@@ -14,6 +15,7 @@ struct cnn_trainer {
   uint64_t epoch, step;
   int32_t *order; /* the epoch's shuffled image indices */
   int order_capacity;
+  cnn_dist *dist; /* borrowed; NULL: alone */
 };
 
 /* A trainer around a new net of model_text; weights from rng, which then
