@@ -45,7 +45,12 @@ for ((round = 1; round <= 10; round++)); do
   pid=$!
   wait_for "$work/out" "epoch  train_loss" || fail "round $round: training did not start"
   sleep "0.$((RANDOM % 80 + 10))"
-  target=$(rank_pid "$pid" "$victim")
+  # On a loaded machine a rank's process may not show yet: look for 5 s.
+  target=""
+  for ((i = 0; i < 50 && ${#target} == 0; i++)); do
+    target=$(rank_pid "$pid" "$victim")
+    [ -n "$target" ] || sleep 0.1
+  done
   if [ -z "$target" ]; then
     fail "round $round: no process of rank $victim; mpirun's children:"
     ps -o pid,stat,args --ppid "$pid" || true
