@@ -39,7 +39,9 @@ function(cnn_add_isa_kernels target)
       target_sources(${target} PRIVATE ${sources})
       set_source_files_properties(${sources} PROPERTIES
         COMPILE_OPTIONS "${CNN_FLAGS_${isa}}")
-      if(CMAKE_C_FLAGS MATCHES "-fsanitize=[^ ]*undefined")
+      # The sanitizer suite passes its flags in CMAKE_C_FLAGS, the fuzz build
+      # as compile options (cmake/CnnSanitizers.cmake): both get the exemption.
+      if(CMAKE_C_FLAGS MATCHES "-fsanitize=[^ ]*undefined" OR CNN_FUZZ)
         foreach(source IN LISTS sources)
           get_filename_component(name ${source} NAME_WE)
           if(name IN_LIST CNN_MANY_TILE_KERNELS)
