@@ -55,8 +55,9 @@ typedef enum cnn_net_pass_kind {
  * through every layer on its own single-thread worker context, in a
  * parallel region; then, in a second one, the gradients of the
  * CNN_GRAD_BATCH layers are computed and the slots of the others summed,
- * the threads splitting the values. The bits of every output, gradient and loss depend on the images
- * and the micro-batch size only, never on the thread count. *loss (mean
+ * the threads splitting the values. The bits of every output, gradient and
+ * loss depend on the images and the micro-batch size only, never on the
+ * thread count. *loss (mean
  * cross-entropy) and *correct (top-1 hits) are set for LOSS and TRAIN;
  * either may be NULL. */
 cnn_status cnn_net_pass(cnn_net *net, cnn_context *ctx, int n, cnn_net_pass_kind kind,
