@@ -68,11 +68,7 @@ static void run_tile(const struct direct_job *job, const float *planes, size_t t
 }
 
 static const float *image_planes(const struct direct_job *job, int image, float *buffer) {
-  const float *src = job->src + (size_t)image * job->src_image;
-  if (job->planes.in_place) return src;
-  cnn_direct_build_planes(&job->planes, src, buffer, 0,
-                          cnn_direct_plane_count(&job->planes));
-  return buffer;
+  return cnn_direct_image_planes(&job->planes, job->src, job->src_image, image, buffer);
 }
 
 /* The per-thread buffers of a job, after its shared pieces. */

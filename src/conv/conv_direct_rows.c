@@ -50,10 +50,8 @@ static void run_tile(const struct rows_job *job, const float *planes, size_t til
 }
 
 static const float *image_planes(const struct rows_job *job, int image, float *buffer) {
-  const float *src = job->x + (size_t)image * job->p->c * job->p->h * job->p->w;
-  if (job->planes.in_place) return src;
-  cnn_direct_build_planes(&job->planes, src, buffer, 0, cnn_direct_plane_count(&job->planes));
-  return buffer;
+  const size_t image_floats = (size_t)job->p->c * job->p->h * job->p->w;
+  return cnn_direct_image_planes(&job->planes, job->x, image_floats, image, buffer);
 }
 
 /* Images go to threads dynamically, or, with fewer images than threads,

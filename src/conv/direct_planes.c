@@ -79,3 +79,12 @@ void cnn_direct_build_planes(const struct cnn_direct_planes *planes,
   if (first + count == cnn_direct_plane_count(planes) && planes->len > used)
     memset(dst + used, 0, sizeof(float) * (planes->len - used));
 }
+
+const float *cnn_direct_image_planes(const struct cnn_direct_planes *planes,
+                                     const float *src, size_t image_floats, int image,
+                                     float *buffer) {
+  const float *image_src = src + (size_t)image * image_floats;
+  if (planes->in_place) return image_src;
+  cnn_direct_build_planes(planes, image_src, buffer, 0, cnn_direct_plane_count(planes));
+  return buffer;
+}

@@ -52,4 +52,11 @@ void cnn_direct_build_planes(const struct cnn_direct_planes *planes,
                              const float *src, float *dst, size_t first,
                              size_t count);
 
+/* The planes of image `image` of a batch at src (images image_floats
+ * apart): the image itself when its planes are in place, else all its
+ * planes built into buffer. */
+const float *cnn_direct_image_planes(const struct cnn_direct_planes *planes,
+                                     const float *src, size_t image_floats, int image,
+                                     float *buffer);
+
 #endif
