@@ -177,13 +177,8 @@ cnn_status cnn_conv_direct_forward(cnn_context *ctx, const struct cnn_conv_probl
       continue;
     }
     int32_t *rows = (int32_t *)g.rows;
-    for (int c = 0, i = 0; c < p->c; c++)
-      for (int r = 0; r < p->r; r++)
-        for (int q = 0; q < p->s; q++, i++) {
-          rows[i] = cnn_direct_forward_row(p, &job.planes, c, r, q);
-          offsets[i] = (size_t)i;
-          stage_rows[i] = (int32_t)((size_t)i * k->conv_direct_nr);
-        }
+    cnn_direct_forward_steps(p, &job.planes, rows, offsets);
+    for (int i = 0; i < kd; i++) stage_rows[i] = (int32_t)((size_t)i * k->conv_direct_nr);
     cnn_direct_gemm_pack_a(k, p->k, kd, w, (size_t)kd, offsets, (float *)g.a);
   }
   execute(&job, p->n, team, threads);

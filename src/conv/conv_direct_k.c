@@ -130,12 +130,7 @@ cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_pro
       s.used = 0;
     }
   }
-  for (int c = 0, i = 0; c < p->c; c++)
-    for (int r = 0; r < p->r; r++)
-      for (int q = 0; q < p->s; q++, i++) {
-        rows[i] = cnn_direct_forward_row(p, &job.planes, c, r, q);
-        offsets[i] = (size_t)i;
-      }
+  cnn_direct_forward_steps(p, &job.planes, rows, offsets);
   cnn_direct_pack_filters(mr, p->k, job.kd, w, (size_t)job.kd, offsets, a);
   job.rows = rows;
   job.a = a;

@@ -127,12 +127,7 @@ cnn_status cnn_conv_direct_rows_forward(cnn_context *ctx, const struct cnn_conv_
       s.used = 0;
     }
   }
-  for (int c = 0, i = 0; c < p->c; c++)
-    for (int r = 0; r < p->r; r++)
-      for (int q = 0; q < p->s; q++, i++) {
-        rows[i] = cnn_direct_forward_row(p, &job.planes, c, r, q);
-        offsets[i] = (size_t)i;
-      }
+  cnn_direct_forward_steps(p, &job.planes, rows, offsets);
   for (int i = 0, at = 0; i < p->oh; i++)
     for (int j0 = 0; j0 < p->ow; j0 += vl, at++)
       slots[at] = (struct cnn_conv_direct_rows_slot){

@@ -88,3 +88,14 @@ const float *cnn_direct_image_planes(const struct cnn_direct_planes *planes,
   cnn_direct_build_planes(planes, image_src, buffer, 0, cnn_direct_plane_count(planes));
   return buffer;
 }
+
+void cnn_direct_forward_steps(const struct cnn_conv_problem *p,
+                              const struct cnn_direct_planes *planes, int32_t *rows,
+                              size_t *offsets) {
+  for (int c = 0, i = 0; c < p->c; c++)
+    for (int r = 0; r < p->r; r++)
+      for (int q = 0; q < p->s; q++, i++) {
+        rows[i] = cnn_direct_forward_row(p, planes, c, r, q);
+        offsets[i] = (size_t)i;
+      }
+}

@@ -37,6 +37,13 @@ int32_t cnn_direct_forward_row(const struct cnn_conv_problem *p,
                                const struct cnn_direct_planes *planes, int c,
                                int r, int s);
 
+/* The reduction steps of a forward pass in (c, r, s) order: rows[i] their
+ * plane offsets (cnn_direct_forward_row), offsets[i] = i, the filter
+ * column of step i for packing. */
+void cnn_direct_forward_steps(const struct cnn_conv_problem *p,
+                              const struct cnn_direct_planes *planes, int32_t *rows,
+                              size_t *offsets);
+
 /* Number of planes (channels times stride phases). */
 size_t cnn_direct_plane_count(const struct cnn_direct_planes *planes);
 
