@@ -25,11 +25,4 @@ job() {
   job_argv "$@"
   "${argv[@]}"
 }
-# The optimizer step a checkpoint holds (see tests/test_kill_save.sh).
-u32_at() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }
-step_of() {
-  local model optimizer
-  model=$(u32_at "$1" 12)
-  optimizer=$(u32_at "$1" $((16 + model)))
-  od -An -t u8 -j $((20 + model + optimizer + 8)) -N 8 "$1" | tr -d ' '
-}
+. "$(dirname "${BASH_SOURCE[0]}")/checkpoint_step.sh"

@@ -18,15 +18,7 @@ trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# The optimizer step a checkpoint holds (layout in include/cnn/checkpoint.h:
-# magic, version, model text, optimizer text, epoch, step; little-endian).
-u32_at() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }
-step_of() {
-  local model optimizer
-  model=$(u32_at "$1" 12)
-  optimizer=$(u32_at "$1" $((16 + model)))
-  od -An -t u8 -j $((20 + model + optimizer + 8)) -N 8 "$1" | tr -d ' '
-}
+. "$(dirname "$0")/checkpoint_step.sh"
 # wait_pid PID: waits for PID (at most 120 s: then it is killed and the test
 # fails) and sets status to its exit status.
 wait_pid() {
