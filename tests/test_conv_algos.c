@@ -39,6 +39,7 @@ static const struct shape shapes[] = {
     {3, 7, 8, 8, 3, 5, 5, 1, 1, 2, 2},      /* 7 channels in 8 lanes, padded */
     {2, 13, 7, 9, 16, 3, 3, 1, 1, 1, 1},    /* filters in vector lanes (dx), 3 channel tiles */
     {1, 5, 6, 3, 24, 4, 2, 1, 1, 3, 1},     /* filters in lanes, dx narrower than a tile */
+    {1, 3, 100, 97, 16, 5, 5, 2, 2, 2, 2},  /* dw in bands of output rows, strided */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {
@@ -210,14 +211,17 @@ static void test_determinism(cnn_context *ctx) {
 
 /* Backward-weights gives the same bits at 1 and 2 threads on uniform
  * inputs, on every ISA, for batches the threads share by images (first
- * layers of 1 and 3 channels, stride 1 and 4) and for one image. */
+ * layers of 1 and 3 channels, stride 1 and 4), for one image, and for
+ * images summed in bands of output rows. */
 static void test_backward_weights_threads(cnn_context *ctx) {
   test_rng rng = test_rng_seeded(4242);
   const cnn_isa was = cnn_context_isa(ctx);
   static const struct shape shs[] = {{16, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2},
                                      {7, 3, 45, 45, 16, 11, 11, 4, 4, 2, 2},
                                      {5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
-                                     {1, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0}};
+                                     {1, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0},
+                                     {1, 3, 100, 97, 16, 5, 5, 2, 2, 2, 2},
+                                     {3, 2, 120, 90, 24, 3, 3, 1, 1, 0, 0}};
   for (size_t si = 0; si < sizeof shs / sizeof shs[0]; si++) {
     const struct cnn_conv_problem p = problem_of(&shs[si]);
     struct buffers b;
