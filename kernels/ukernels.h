@@ -240,22 +240,6 @@ typedef void (*cnn_f32_conv_direct_rows_ukernel_fn)(
     const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
     size_t ldy);
 
-/* conv_wgrad: one MR x NR tile of the weight gradient, a sum over len
- * output positions (the vector dimension) of `batch` images:
- *   C[i*ldc + j] = (accumulate ? C[i*ldc + j] : 0)
- *     + sum_{b<batch} sum_{o<len} dy[b*dy_batch + i*ld_dy + o]
- *                                 * x[b*x_batch + rows[j] + o]
- * for i < MR, j < NR (always the full tile: the driver pads dy with zero
- * rows and rows[] with repeats). len, batch >= 1: kernels read exactly len
- * floats of every row. Partial sums stay in registers across the batch. */
-typedef void (*cnn_f32_conv_wgrad_ukernel_fn)(size_t batch, size_t len, const float *dy,
-                                              size_t ld_dy, size_t dy_batch, const float *x,
-                                              size_t x_batch, const int32_t *rows, float *c,
-                                              size_t ldc, int accumulate);
-
-/* The most conv_wgrad tiles one ISA registers. */
-#define CNN_CONV_WGRAD_VARIANTS 4
-
 /* conv_wgrad_kv: the weight gradient with LANES filters in the vector
  * lanes, for one tile of filter taps: nrow rows of the source (offsets
  * rows[q]) and ns consecutive taps s along each. dy is channels-last (the
@@ -335,9 +319,8 @@ typedef void (*cnn_f32_conv_dgrad_kv_ukernel_fn)(const struct cnn_conv_dgrad_kv_
 
 /* Declarations of every kernel and its scalar twin, from the register lists
  * kernels/f32_conv_direct.inc, kernels/f32_conv_direct_k.inc,
- * kernels/f32_conv_direct_rows.inc, kernels/f32_conv_wgrad.inc,
- * kernels/f32_conv_wgrad_kv.inc, kernels/f32_conv_dgrad_cv.inc and
- * kernels/f32_conv_dgrad_kv.inc. */
+ * kernels/f32_conv_direct_rows.inc, kernels/f32_conv_wgrad_kv.inc,
+ * kernels/f32_conv_dgrad_cv.inc and kernels/f32_conv_dgrad_kv.inc. */
 #define CNN_F32_CONV_DIRECT_UKERNEL(isa, name, twin, mr, nr)                   \
   void name(size_t mr_, size_t nr_, size_t kd, const float *a, const float *x, \
             const int32_t *rows, float *c, size_t ldc, int accumulate);        \
@@ -361,15 +344,6 @@ typedef void (*cnn_f32_conv_dgrad_kv_ukernel_fn)(const struct cnn_conv_dgrad_kv_
             const float *bias, int relu, float *y, size_t ldy);
 #include "kernels/f32_conv_direct_rows.inc"
 #undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
-#define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr)                    \
-  void name(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
-            size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
-            float *c, size_t ldc, int accumulate);                             \
-  void twin(size_t batch, size_t len, const float *dy, size_t ld_dy,          \
-            size_t dy_batch, const float *x, size_t x_batch, const int32_t *rows, \
-            float *c, size_t ldc, int accumulate);
-#include "kernels/f32_conv_wgrad.inc"
-#undef CNN_F32_CONV_WGRAD_UKERNEL
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack)  \
   void name(const struct cnn_conv_wgrad_kv_geometry *g, const float *dy,       \
             const float *x, const int32_t *rows, size_t nrow, size_t ns, float *c, \
@@ -466,14 +440,6 @@ struct cnn_kernels {
   int conv_direct_rows_mr, conv_direct_rows_nv, conv_direct_rows_vl;
   cnn_f32_conv_direct_rows_ukernel_fn conv_direct_rows;
   const char *conv_direct_rows_name;
-  /* Weight-gradient tiles of several shapes (the driver takes the one that
-   * pads the problem least), in register-list order. */
-  struct cnn_conv_wgrad_variant {
-    int mr, nr;
-    cnn_f32_conv_wgrad_ukernel_fn fn;
-    const char *name;
-  } conv_wgrad[CNN_CONV_WGRAD_VARIANTS];
-  int conv_wgrad_count;
   /* Filter-vector weight-gradient kernels (lanes ascending), and the pack
    * of dy they read. */
   struct cnn_conv_wgrad_kv_variant {

@@ -4,9 +4,7 @@
  * NaN and accumulating; conv_direct_k likewise over channel counts and
  * position counts; conv_direct_rows over channel counts 1..MR, slot
  * counts 1..NV, every lane count of a slot, with and without the bias and
- * the ReLU, writing nothing outside its slots; conv_wgrad over lengths
- * around the vector width
- * and batches of 1 and 3;
+ * the ReLU, writing nothing outside its slots;
  * conv_wgrad_kv over every tile shape, column steps 1 and 2, and small
  * images, reading dy beside another block of filters, with and without
  * the bias gradient (exact: plain adds in the twin's order); its pack of dy over
@@ -152,44 +150,6 @@ static void test_direct_k(cnn_isa isa, cnn_f32_conv_direct_k_ukernel_fn kernel,
         }
       }
   free(x), free(a), free(c), free(ref), free(sums), free(scale);
-}
-
-static void test_wgrad(cnn_isa isa, cnn_f32_conv_wgrad_ukernel_fn kernel,
-                       cnn_f32_conv_wgrad_ukernel_fn twin, int mr, int nr, const char *name,
-                       test_rng *rng) {
-  float *x = malloc(sizeof(float) * X_LEN), *dy = malloc(sizeof(float) * X_LEN);
-  float c[64], ref[64], sums[64], scale[64];
-  int32_t rows[16];
-  test_fill_uniform(rng, x, X_LEN, -1, 1);
-  test_fill_uniform(rng, dy, X_LEN, -1, 1);
-  static const size_t lens[] = {1, 3, 4, 8, 15, 16, 17, 100};
-  for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
-    for (size_t batch = 1; batch <= 3; batch += 2) {
-      const size_t len = lens[li], ld = 128, dy_batch = 1024, x_batch = 4096;
-      for (int j = 0; j < nr; j++) rows[j] = test_rng_int(rng, 0, 2000);
-      for (int accumulate = 0; accumulate <= 1; accumulate++) {
-        for (int i = 0; i < 64; i++) c[i] = ref[i] = accumulate ? (float)(i % 5) : NAN;
-        for (int i = 0; i < mr; i++)
-          for (int j = 0; j < nr; j++) {
-            const double c0 = accumulate ? c[i * 8 + j] : 0;
-            double sum = c0, magnitude = fabs(c0);
-            for (size_t b = 0; b < batch; b++)
-              for (size_t o = 0; o < len; o++) {
-                const double product =
-                    (double)dy[b * dy_batch + i * ld + o] * x[b * x_batch + rows[j] + o];
-                sum += product, magnitude += fabs(product);
-              }
-            sums[i * 8 + j] = (float)sum, scale[i * 8 + j] = (float)magnitude;
-          }
-        kernel(batch, len, dy, ld, dy_batch, x, x_batch, rows, c, 8, accumulate);
-        twin(batch, len, dy, ld, dy_batch, x, x_batch, rows, ref, 8, accumulate);
-        char what[128];
-        snprintf(what, sizeof what, "%s (%s) len %zu batch %zu acc %d", name,
-                 cnn_isa_name(isa), len, batch, accumulate);
-        compare_all(what, kernel == twin, c, ref, sums, scale, (size_t)mr, (size_t)nr, 8);
-      }
-    }
-  free(x), free(dy);
 }
 
 static void test_wgrad_kv(cnn_isa isa, cnn_f32_conv_wgrad_kv_ukernel_fn kernel,
@@ -474,10 +434,6 @@ int main(void) {
   if (runnable(isa)) test_direct_rows(isa, name, twin, mr, nv, vl, #name, &rng);
 #include "kernels/f32_conv_direct_rows.inc"
 #undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
-#define CNN_F32_CONV_WGRAD_UKERNEL(isa, name, twin, mr, nr) \
-  if (runnable(isa)) test_wgrad(isa, name, twin, mr, nr, #name, &rng);
-#include "kernels/f32_conv_wgrad.inc"
-#undef CNN_F32_CONV_WGRAD_UKERNEL
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(isa, name, twin, lanes, max_taps, pack) \
   if (runnable(isa)) {                                                      \
     test_wgrad_kv(isa, name, twin, lanes, max_taps, #name, &rng);           \

@@ -1,9 +1,10 @@
 /* Internal: the direct convolution path (see conv/direct_planes.h and
- * conv/direct_gemm.h): no column matrix, the context's conv_direct and
- * conv_wgrad micro-kernels read the padded, phase-split source in place.
+ * conv/direct_gemm.h): no column matrix; the forward and backward-data
+ * micro-kernels read a padded, phase-split copy of the source, the
+ * weight-gradient ones the zero-padded image and dy packed channels-last.
  * Threads split the batch, or the output tiles of each image when the
- * batch is smaller than the team; backward-weights sums per-thread partial
- * gradients in thread order (bit-identical for a given thread count). */
+ * batch is smaller than the team; every sum is formed the same way
+ * whatever the thread count. */
 #ifndef CNN_CONV_CONV_DIRECT_H
 #define CNN_CONV_CONV_DIRECT_H
 

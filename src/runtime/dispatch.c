@@ -68,18 +68,6 @@ static void fill_conv(void) {
   }
 #include "kernels/f32_conv_direct_rows.inc"
 #undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
-#define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
-  if (row_isa == isa && tables[isa].conv_wgrad_count < CNN_CONV_WGRAD_VARIANTS) \
-    tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
-        (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
-#include "kernels/f32_conv_wgrad.inc"
-#undef CNN_F32_CONV_WGRAD_UKERNEL
-    /* An ISA without its own takes the scalar ones. */
-#define CNN_F32_CONV_WGRAD_UKERNEL(row_isa, name, twin, mr, nr)             \
-  if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_wgrad_count == 0)       \
-    tables[isa].conv_wgrad[tables[isa].conv_wgrad_count++] =                \
-        (struct cnn_conv_wgrad_variant){mr, nr, name, #name};
-#undef CNN_F32_CONV_WGRAD_UKERNEL
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(row_isa, name, twin, lanes, max_taps, pack)   \
   if (row_isa == isa && tables[isa].conv_wgrad_kv_count < CNN_CONV_WGRAD_KV_VARIANTS) { \
     tables[isa].conv_wgrad_kv[tables[isa].conv_wgrad_kv_count++] =                  \
@@ -88,6 +76,7 @@ static void fill_conv(void) {
   }
 #include "kernels/f32_conv_wgrad_kv.inc"
 #undef CNN_F32_CONV_WGRAD_KV_UKERNEL
+    /* An ISA without its own takes the scalar ones. */
 #define CNN_F32_CONV_WGRAD_KV_UKERNEL(row_isa, name, twin, lanes, max_taps, pack)   \
   if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_wgrad_kv_count == 0) {         \
     tables[isa].conv_wgrad_kv[tables[isa].conv_wgrad_kv_count++] =                  \
