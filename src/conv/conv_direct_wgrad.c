@@ -8,9 +8,9 @@
  * and since every broadcast reads a single value, a stride only changes
  * their addresses (xpad is not split into stride phases).
  *
- * The work is cut into units (a block of filters in the lanes, a tile of
- * rows (c, r) of xpad, a chunk of consecutive taps s), each one kernel
- * call. The batch is cut into up to 4 blocks of consecutive images, each
+ * The work is cut into units (a tile of rows (c, r) of xpad, a chunk of
+ * consecutive taps s, a block of filters in the lanes: numbered in that
+ * order, the last fastest), each one kernel call. The batch is cut into up to 4 blocks of consecutive images, each
  * block into cache-sized groups of images, and when one image is too large
  * for the cache, each group into bands of output rows; every unit's sum
  * stays in registers across a band and is added to the partial gradient
@@ -92,12 +92,12 @@ static void run_units(const struct wgrad_job *job, const float *planes, const fl
       .batch = count, .ow = (size_t)p->ow, .ld_pos = job->k_pad, .dy_batch = job->dy_batch,
       .x_batch = job->x_batch, .x_row = (size_t)(p->w + 2 * job->pad_w) * p->stride_h,
       .x_step = (size_t)p->stride_w, .c_row = (size_t)p->s * job->k_pad, .c_tap = job->k_pad};
-  const size_t per_block = job->row_tiles * job->chunks;
   for (size_t y0 = 0; y0 < (size_t)p->oh; y0 += job->band) {
     g.oh = (size_t)p->oh - y0 < job->band ? (size_t)p->oh - y0 : job->band;
     const float *band_dy = dyq + y0 * p->ow * job->k_pad, *band_x = planes + y0 * g.x_row;
     for (size_t u = first; u < last; u++) {
-      const size_t kb = u / per_block, rt = u % per_block / job->chunks, ch = u % job->chunks;
+      const size_t kb = u % job->k_blocks, ch = u / job->k_blocks % job->chunks;
+      const size_t rt = u / job->k_blocks / job->chunks;
       const size_t j0 = rt * job->row_count / job->row_tiles;
       const size_t j1 = (rt + 1) * job->row_count / job->row_tiles;
       const size_t s0 = ch * (size_t)p->s / job->chunks;
@@ -178,10 +178,10 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   if (job.group > MAX_GROUP) job.group = MAX_GROUP;
   if (job.group > per_block) job.group = per_block;
   if (job.group < 1) job.group = 1;
-  /* A band of output rows reads its dy rows and stride_h rows of xpad
-   * per output row. */
-  const size_t row_bytes =
-      sizeof(float) * ((size_t)p->ow * job.k_pad + (size_t)p->stride_h * p->c * xpad_w);
+  /* A band is as many output rows as the stream holds of dy: every unit
+   * reads all of its dy, while the blocks of filters of one tile of taps
+   * read the same few rows of xpad one after the other. */
+  const size_t row_bytes = sizeof(float) * (size_t)p->ow * job.k_pad;
   job.band = image_bytes <= STREAM_BYTES ? (size_t)p->oh : STREAM_BYTES / row_bytes;
   if (job.band < 1) job.band = 1;
 
