@@ -55,6 +55,10 @@ static inline __attribute__((always_inline)) CNN_NO_POINTER_OVERFLOW_CHECK void 
     }
   }
   float cols[ACC * VL] __attribute__((aligned(64)));
+  /* Unrolled, so that every accumulator is named by constants: with a
+   * variable index GCC keeps acc in memory and stores all of it every
+   * step of the loop above. */
+  #pragma GCC unroll 4
   for (size_t v = 0; v < mv; v++) {
     #pragma GCC unroll 24
     for (size_t j = 0; j < np; j++) cd_store(cols + j * VL, acc[j][v]);

@@ -55,23 +55,24 @@ static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_probl
 /* ---- direct, forward vectorised over output channels ---- */
 
 /* The backward passes are the direct path's. The forward pass suits when
- * its lanes do clearly more useful work than the position-vectorised
- * tiles': the output channels fill whole vectors better, by more than 5%,
- * than the output row fills the plane row it is computed in. Below that
- * margin (resnet_3x3, alex_c1 of bench/conv_shapes.csv, measured with
- * conv_bench on Zen 4, AVX-512) streaming the filter blocks for every row
- * segment costs as much as the lanes gain. Every tile is also transposed
- * on the way out, which a reduction of fewer than 64 steps does not pay
- * for (simple_c1, 25 steps: 43 against 57 GFLOP/s). With 8-lane vectors
- * (AVX2, measured on Zen 3) the transposes cost more than the lanes gain
- * on every shape of both lists (mnist_3x3 29 against 73 GFLOP/s, lenet_c2
- * 31 against 50), so it suits 16-lane vectors only. */
+ * its lanes do more useful work than the position-vectorised tiles': the
+ * output channels fill whole vectors better than the output row fills the
+ * plane row it is computed in, and the reduction has at least 64 steps
+ * (every tile is transposed on the way out, which a shorter one does not
+ * pay for). Measured on Zen 3 (AVX2) at 1 thread with conv_bench --algo
+ * direct,direct_rows,direct_k --timer cpu on both shape lists, GFLOP/s of
+ * direct_k against the better of the others: where the rule holds,
+ * lenet_c2 84 against 49, mnist_3x3 84 against 77, resnet_s2 68 against
+ * 64, alex_c1 77 against 74, odd_rect 84 against 71, vgg_3x3 and odd_3x3
+ * even; where it does not, pw_1x1 64 against 78, resnet_ds 56 against 58,
+ * odd_s2 60 against 62, simple_c1 (25 steps) 44 against 65; one miss,
+ * few_c4_5x5 (13 filters in 16 lanes) 65 against 58. */
 static int direct_k_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                           cnn_conv_pass pass) {
   if (pass != CNN_CONV_FORWARD) return 0;
   const int vl = ctx->kernels->conv_direct_k_vl;
   const double channels_used = (double)p->k / ((p->k + vl - 1) / vl * vl);
-  return vl >= 16 && channels_used > plane_rows_used(p) + 0.05 && p->c * p->r * p->s >= 64;
+  return channels_used > plane_rows_used(p) && p->c * p->r * p->s >= 64;
 }
 
 /* Backward-data of a 1x1 filter at stride 1 without padding is a plain
