@@ -52,13 +52,6 @@ size_t cnn_direct_plane_count(const struct cnn_direct_planes *planes);
 void cnn_direct_planes_reserve(struct cnn_direct_planes *planes, size_t max_row,
                                size_t reach);
 
-/* Copies planes [first, first + count) of one source image into dst (a
- * buffer of planes->len floats); the call with the last plane also zeroes
- * the slack. */
-void cnn_direct_build_planes(const struct cnn_direct_planes *planes,
-                             const float *src, float *dst, size_t first,
-                             size_t count);
-
 /* The planes of image `image` of a batch at src (images image_floats
  * apart): the image itself when its planes are in place, else all its
  * planes built into buffer. */
