@@ -40,6 +40,7 @@ static const struct shape shapes[] = {
     {2, 13, 7, 9, 16, 3, 3, 1, 1, 1, 1},    /* filters in vector lanes (dx), 3 channel tiles */
     {1, 5, 6, 3, 24, 4, 2, 1, 1, 3, 1},     /* filters in lanes, dx narrower than a tile */
     {1, 3, 100, 97, 16, 5, 5, 2, 2, 2, 2},  /* dw in bands of output rows, strided */
+    {2, 16, 9, 11, 8, 3, 3, 1, 1, 1, 1},    /* dx on channel-vector tiles (transposed) */
 };
 
 static struct cnn_conv_problem problem_of(const struct shape *sh) {

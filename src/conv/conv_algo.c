@@ -7,6 +7,7 @@
 #include "conv/conv_direct_k.h"
 #include "conv/conv_direct_rows.h"
 #include "conv/conv_im2col.h"
+#include "conv/direct_planes.h"
 #include "runtime/context.h"
 #include "runtime/error.h"
 
@@ -27,13 +28,6 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
 
 /* ---- direct, forward on row slots ---- */
 
-/* The share of the lanes that do useful work when output rows are
- * computed in the direct path's flattened plane rows (positions past the
- * output width are discarded). */
-static double plane_rows_used(const struct cnn_conv_problem *p) {
-  return (double)p->ow / (p->ow + (p->s - 1) / p->stride_w);
-}
-
 /* Row slots lose lanes only where an output row ends inside a vector and
  * skip the direct path's tile buffer and scatter; they suit whenever they
  * use at least as many lanes as the flattened rows, or nearly as many (5%)
@@ -49,30 +43,16 @@ static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_probl
   const int vl = ctx->kernels->conv_direct_rows_vl;
   const double slots_used = (double)p->ow / ((p->ow + vl - 1) / vl * vl);
   const double margin = p->c * p->r * p->s < 64 ? 0.05 : 0.0;
-  return pass == CNN_CONV_FORWARD && slots_used + margin >= plane_rows_used(p);
+  return pass == CNN_CONV_FORWARD && slots_used + margin >= cnn_direct_plane_rows_used(p);
 }
 
 /* ---- direct, forward vectorised over output channels ---- */
 
-/* The backward passes are the direct path's. The forward pass suits when
- * its lanes do more useful work than the position-vectorised tiles': the
- * output channels fill whole vectors better than the output row fills the
- * plane row it is computed in, and the reduction has at least 64 steps
- * (every tile is transposed on the way out, which a shorter one does not
- * pay for). Measured on Zen 3 (AVX2) at 1 thread with conv_bench --algo
- * direct,direct_rows,direct_k --timer cpu on both shape lists, GFLOP/s of
- * direct_k against the better of the others: where the rule holds,
- * lenet_c2 84 against 49, mnist_3x3 84 against 77, resnet_s2 68 against
- * 64, alex_c1 77 against 74, odd_rect 84 against 71, vgg_3x3 and odd_3x3
- * even; where it does not, pw_1x1 64 against 78, resnet_ds 56 against 58,
- * odd_s2 60 against 62, simple_c1 (25 steps) 44 against 65; one miss,
- * few_c4_5x5 (13 filters in 16 lanes) 65 against 58. */
+/* The backward passes are the direct path's (which asks
+ * cnn_conv_direct_k_backward_data_suits itself). */
 static int direct_k_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                           cnn_conv_pass pass) {
-  if (pass != CNN_CONV_FORWARD) return 0;
-  const int vl = ctx->kernels->conv_direct_k_vl;
-  const double channels_used = (double)p->k / ((p->k + vl - 1) / vl * vl);
-  return channels_used > plane_rows_used(p) && p->c * p->r * p->s >= 64;
+  return pass == CNN_CONV_FORWARD && cnn_conv_direct_k_forward_suits(ctx, p);
 }
 
 /* Backward-data of a 1x1 filter at stride 1 without padding is a plain

@@ -8,12 +8,15 @@
  * r = q + t*stride, from dy row a - t. So each stride phase q of dx is a
  * stride-1 correlation of the zero-padded dy with the phase's taps; one
  * GEMM of C channels per phase, over planes of dy padded so that a - t is
- * never negative. */
+ * never negative. Stride-1 problems go to the channel-vector tiles
+ * (conv/conv_direct_k.h), the filter-vector or the channel-vector dgrad
+ * passes first, when their rules say they suit. */
 #include "conv/conv_direct.h"
 
 #include <stdint.h>
 #include <string.h>
 
+#include "conv/conv_direct_k.h"
 #include "conv/direct_dgrad_cv.h"
 #include "conv/direct_dgrad_kv.h"
 #include "conv/direct_gemm.h"
@@ -278,6 +281,8 @@ static void phase_rows(const struct cnn_conv_problem *p,
 cnn_status cnn_conv_direct_backward_data(cnn_context *ctx,
                                          const struct cnn_conv_problem *p,
                                          const float *dy, const float *w, float *dx) {
+  if (cnn_conv_direct_k_backward_data_suits(ctx, p))
+    return cnn_conv_direct_k_backward_data(ctx, p, dy, w, dx);
   if (cnn_conv_dgrad_kv_suits(ctx, p)) return cnn_conv_dgrad_kv(ctx, p, dy, w, dx);
   if (cnn_conv_dgrad_cv_suits(ctx, p)) return cnn_conv_dgrad_cv(ctx, p, dy, w, dx);
   const struct cnn_kernels *k = ctx->kernels;

@@ -8,8 +8,20 @@
 
 #include "conv/conv.h"
 
+/* Nonzero when the channel-vector tiles suit p's forward pass, or the
+ * backward-data pass of p (conv/conv_direct.c asks it first), on the
+ * context's kernels. */
+int cnn_conv_direct_k_forward_suits(const cnn_context *ctx, const struct cnn_conv_problem *p);
+int cnn_conv_direct_k_backward_data_suits(const cnn_context *ctx,
+                                          const struct cnn_conv_problem *p);
+
 cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
                                      const float *x, const float *w, const float *bias,
                                      int relu, float *y);
+/* Backward-data at stride 1 (pad <= filter size - 1) as the forward pass
+ * of the transposed problem: dy's K channels padded by R-1-pad, correlated
+ * with the flipped filters into dx's C channels. */
+cnn_status cnn_conv_direct_k_backward_data(cnn_context *ctx, const struct cnn_conv_problem *p,
+                                           const float *dy, const float *w, float *dx);
 
 #endif

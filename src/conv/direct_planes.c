@@ -28,6 +28,10 @@ int32_t cnn_direct_forward_row(const struct cnn_conv_problem *p,
                    (size_t)(r / p->stride_h) * planes->w + (size_t)(s / p->stride_w));
 }
 
+double cnn_direct_plane_rows_used(const struct cnn_conv_problem *p) {
+  return (double)p->ow / (p->ow + (p->s - 1) / p->stride_w);
+}
+
 size_t cnn_direct_plane_count(const struct cnn_direct_planes *planes) {
   return (size_t)planes->channels * planes->step_y * planes->step_x;
 }

@@ -44,6 +44,11 @@ void cnn_direct_forward_steps(const struct cnn_conv_problem *p,
                               const struct cnn_direct_planes *planes, int32_t *rows,
                               size_t *offsets);
 
+/* The share of the lanes that do useful work when the output rows of p
+ * are computed in the forward planes' flattened rows (positions past the
+ * output width are discarded). */
+double cnn_direct_plane_rows_used(const struct cnn_conv_problem *p);
+
 /* Number of planes (channels times stride phases). */
 size_t cnn_direct_plane_count(const struct cnn_direct_planes *planes);
 
