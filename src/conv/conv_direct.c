@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv/conv_direct_rows.h"
 #include "conv/direct_dgrad_cv.h"
 #include "conv/direct_dgrad_kv.h"
 #include "conv/direct_gemm.h"
@@ -278,6 +279,8 @@ static void phase_rows(const struct cnn_conv_problem *p,
 cnn_status cnn_conv_direct_backward_data(cnn_context *ctx,
                                          const struct cnn_conv_problem *p,
                                          const float *dy, const float *w, float *dx) {
+  if (cnn_conv_direct_rows_backward_data_suits(ctx, p))
+    return cnn_conv_direct_rows_backward_data(ctx, p, dy, w, dx);
   if (cnn_conv_dgrad_kv_suits(ctx, p)) return cnn_conv_dgrad_kv(ctx, p, dy, w, dx);
   if (cnn_conv_dgrad_cv_suits(ctx, p)) return cnn_conv_dgrad_cv(ctx, p, dy, w, dx);
   const struct cnn_kernels *k = ctx->kernels;
