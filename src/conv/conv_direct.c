@@ -8,7 +8,8 @@
  * r = q + t*stride, from dy row a - t. So each stride phase q of dx is a
  * stride-1 correlation of the zero-padded dy with the phase's taps; one
  * GEMM of C channels per phase, over planes of dy padded so that a - t is
- * never negative. */
+ * never negative. Stride-1 problems go to the row-slot, filter-vector or
+ * channel-vector passes first, when their rules say they suit. */
 #include "conv/conv_direct.h"
 
 #include <stdint.h>
