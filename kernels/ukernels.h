@@ -235,6 +235,8 @@ typedef void (*cnn_f32_conv_direct_k_ukernel_fn)(size_t mr, size_t nr, size_t kd
 struct cnn_conv_direct_rows_slot {
   int32_t x, y, n; /* source offset, output offset, lanes used */
 };
+/* The most conv_direct_rows tiles one ISA registers. */
+#define CNN_CONV_DIRECT_ROWS_VARIANTS 2
 typedef void (*cnn_f32_conv_direct_rows_ukernel_fn)(
     size_t mr, size_t nv, size_t kd, const float *a, const float *x, const int32_t *rows,
     const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
@@ -437,9 +439,14 @@ struct cnn_kernels {
   int conv_direct_k_mr, conv_direct_k_nr, conv_direct_k_vl;
   cnn_f32_conv_direct_k_ukernel_fn conv_direct_k;
   const char *conv_direct_k_name;
-  int conv_direct_rows_mr, conv_direct_rows_nv, conv_direct_rows_vl;
-  cnn_f32_conv_direct_rows_ukernel_fn conv_direct_rows;
-  const char *conv_direct_rows_name;
+  /* Row-slot tiles in register-list order (the main one first), all of
+   * VL = conv_direct_rows_vl lanes per slot. */
+  struct cnn_conv_direct_rows_variant {
+    int mr, nv;
+    cnn_f32_conv_direct_rows_ukernel_fn fn;
+    const char *name;
+  } conv_direct_rows[CNN_CONV_DIRECT_ROWS_VARIANTS];
+  int conv_direct_rows_count, conv_direct_rows_vl;
   /* Filter-vector weight-gradient kernels (lanes ascending), and the pack
    * of dy they read. */
   struct cnn_conv_wgrad_kv_variant {

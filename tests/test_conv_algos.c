@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "conv/conv_algo.h"
+#include "conv/conv_direct_rows.h"
+#include "conv/direct_dgrad_kv.h"
 #include "runtime/context.h"
 #include "testutil.h"
 
@@ -256,7 +258,10 @@ static void test_backward_data_threads(cnn_context *ctx) {
   const cnn_isa was = cnn_context_isa(ctx);
   static const struct shape shs[] = {{5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
                                      {1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
-                                     {3, 32, 9, 9, 20, 3, 3, 1, 1, 1, 1}};
+                                     {3, 32, 9, 9, 20, 3, 3, 1, 1, 1, 1},
+                                     /* row slots: images, then one image's tiles */
+                                     {5, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0},
+                                     {1, 3, 21, 19, 8, 3, 3, 1, 1, 1, 1}};
   for (size_t si = 0; si < sizeof shs / sizeof shs[0]; si++) {
     const struct cnn_conv_problem p = problem_of(&shs[si]);
     struct buffers b;
@@ -330,6 +335,23 @@ static void test_choice(cnn_context *ctx) {
     CHECK(chosen && strcmp(chosen->name, want) == 0, "auto lenet_c2 pass %d: %s", pass,
           chosen ? chosen->name : "none");
   }
+  /* Backward-data on row slots for fewer channels than the main tile's
+   * rows, where at least half their products are real: one channel 5x5
+   * over 28x28 (simple_c1: 24x24 of 28 rows of 32), not 6 channels over
+   * 14x14 (lenet_c2), nor one channel over 12x12 with 16 filters in the
+   * filter lanes (8x8 of 12 rows of 16). */
+  const struct shape first_dx = {2, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0};
+  const struct cnn_conv_problem first_dx_p = problem_of(&first_dx);
+  const struct shape small_dx = {2, 1, 12, 12, 16, 5, 5, 1, 1, 0, 0};
+  const struct cnn_conv_problem small_dx_p = problem_of(&small_dx);
+  const int main_mr = ctx->kernels->conv_direct_rows[0].mr;
+  CHECK(cnn_conv_direct_rows_backward_data_suits(ctx, &first_dx_p) == (main_mr > 1),
+        "row-slot backward-data for one channel over 28x28");
+  CHECK(!cnn_conv_direct_rows_backward_data_suits(ctx, &lenet_c2),
+        "no row-slot backward-data for 6 channels over 14x14");
+  CHECK(cnn_conv_direct_rows_backward_data_suits(ctx, &small_dx_p) ==
+            (main_mr > 1 && !cnn_conv_dgrad_kv_suits(ctx, &small_dx_p)),
+        "row-slot backward-data for one channel over 12x12 only without the filter lanes");
   const struct shape pw = {2, 8, 5, 5, 4, 1, 1, 1, 1, 0, 0};
   const struct cnn_conv_problem pointwise = problem_of(&pw);
   CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &pointwise, CNN_CONV_BACKWARD_DATA, &chosen));

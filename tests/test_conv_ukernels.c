@@ -367,7 +367,7 @@ static void test_direct_rows(cnn_isa isa, cnn_f32_conv_direct_rows_ukernel_fn ke
   float *sums = malloc(sizeof(float) * 8 * ldy), *scale = malloc(sizeof(float) * 8 * ldy);
   float bias[8];
   int32_t rows[KD_MAX];
-  struct cnn_conv_direct_rows_slot slots[8];
+  struct cnn_conv_direct_rows_slot slots[16];
   test_fill_uniform(rng, x, X_LEN, -1, 1);
   test_fill_uniform(rng, a, KD_MAX * 8, -1, 1);
   test_fill_uniform(rng, bias, 8, -1, 1);

@@ -8,7 +8,8 @@
  *  - every convolution algorithm, its fused ReLU included, gives NaN at
  *    every output a NaN input, weight or gradient reaches, padding taps
  *    included (the reference skipped them: a NaN weight of a 3x3 filter
- *    over a 6x6 image with padding 1 reached 25 outputs instead of 36). */
+ *    over a 6x6 image with padding 1 reached 25 outputs instead of 36);
+ *    a NaN gradient reaches every dx pixel whose taps read it. */
 #include <math.h>
 #include <string.h>
 
@@ -126,6 +127,18 @@ static void test_conv(cnn_context *ctx, const char *isa, const struct cnn_conv_a
         "%s backward-weights with a NaN gradient: %zu NaN weights, %zu NaN biases, want "
         "the 18 and the bias of filter 2",
         what, count_nan(dw, WEIGHTS), count_nan(db, 3));
+
+  /* The same NaN gradient reaches the 2x2 corner of dx in both channels
+   * (two channels: the direct algorithms run it on row slots). */
+  float dx[X];
+  CHECK_OK(cnn_conv_backward_data_with(ctx, algo, &conv, dy, w, dx));
+  size_t corner = 0;
+  for (int c = 0; c < 2; c++)
+    for (int i = 0; i < 2; i++)
+      for (int j = 0; j < 2; j++) corner += isnan(dx[c * 36 + i * 6 + j]) != 0;
+  CHECK(count_nan(dx, X) == 8 && corner == 8,
+        "%s backward-data with a NaN gradient: %zu NaN, %zu in the 2x2 corners, want 8", what,
+        count_nan(dx, X), corner);
 }
 
 int main(void) {

@@ -1,12 +1,18 @@
-/* AVX2+FMA row-slot direct-convolution micro-kernel: 6 output channels x 2
- * slots of 8 positions (12 accumulators); the body is
- * kernels/f32_conv_direct_rows_simd.h. */
+/* AVX2+FMA row-slot direct-convolution micro-kernels, slots of 8
+ * positions: 6 output channels x 2 slots, and for few channels 2 x 6 (12
+ * accumulators each); the body is kernels/f32_conv_direct_rows_simd.h. */
 #include <immintrin.h>
 
-enum { MR = 6, NV = 2, VL = 8 };
+enum { VL = 8 };
 typedef __m256 cr_vec;
 #define cr_zero() _mm256_setzero_ps()
-#define cr_load(p) _mm256_loadu_ps(p)
+/* A loaded slot stays in a register: folded into each FMA that uses it,
+ * GCC loads it once per channel (2 x 6 tile: 12 loads a step for 6). */
+static inline __m256 cr_load(const float *p) {
+  __m256 v = _mm256_loadu_ps(p);
+  __asm__("" : "+x"(v));
+  return v;
+}
 #define cr_add(a, b) _mm256_add_ps((a), (b))
 #define cr_broadcast(p) _mm256_broadcast_ss(p)
 #define cr_fma(acc, b, w) _mm256_fmadd_ps((w), (b), (acc))
@@ -37,9 +43,5 @@ static inline void cr_store_n(float *p, __m256 v, size_t n) {
 
 #include "kernels/f32_conv_direct_rows_simd.h"
 
-void cnn_f32_conv_direct_rows_ukernel_6x16__avx2(
-    size_t mr, size_t nv, size_t kd, const float *a, const float *x, const int32_t *rows,
-    const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
-    size_t ldy) {
-  conv_direct_rows(mr, nv, kd, a, x, rows, slots, bias, relu, y, ldy);
-}
+CR_KERNEL(cnn_f32_conv_direct_rows_ukernel_6x16__avx2, 6, 2)
+CR_KERNEL(cnn_f32_conv_direct_rows_ukernel_2x48__avx2, 2, 6)

@@ -1,9 +1,10 @@
-/* AVX-512 row-slot direct-convolution micro-kernel: 6 output channels x 4
- * slots of 16 positions (24 accumulators); the body is
- * kernels/f32_conv_direct_rows_simd.h. Partial slots are stored masked. */
+/* AVX-512 row-slot direct-convolution micro-kernels, slots of 16
+ * positions: 6 output channels x 4 slots, and for few channels 2 x 12 (24
+ * accumulators each); the body is kernels/f32_conv_direct_rows_simd.h.
+ * Partial slots are stored masked. */
 #include <immintrin.h>
 
-enum { MR = 6, NV = 4, VL = 16 };
+enum { VL = 16 };
 typedef __m512 cr_vec;
 #define cr_zero() _mm512_setzero_ps()
 #define cr_load(p) _mm512_loadu_ps(p)
@@ -17,9 +18,5 @@ typedef __m512 cr_vec;
 
 #include "kernels/f32_conv_direct_rows_simd.h"
 
-void cnn_f32_conv_direct_rows_ukernel_6x64__avx512(
-    size_t mr, size_t nv, size_t kd, const float *a, const float *x, const int32_t *rows,
-    const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
-    size_t ldy) {
-  conv_direct_rows(mr, nv, kd, a, x, rows, slots, bias, relu, y, ldy);
-}
+CR_KERNEL(cnn_f32_conv_direct_rows_ukernel_6x64__avx512, 6, 4)
+CR_KERNEL(cnn_f32_conv_direct_rows_ukernel_2x192__avx512, 2, 12)

@@ -1,11 +1,11 @@
-/* NEON row-slot direct-convolution micro-kernel: 6 output channels x 4
- * slots of 4 positions (24 accumulators); the body is
- * kernels/f32_conv_direct_rows_simd.h. Partial slots are stored lane by
- * lane. */
+/* NEON row-slot direct-convolution micro-kernels, slots of 4 positions:
+ * 6 output channels x 4 slots, and for few channels 2 x 12 (24
+ * accumulators each); the body is kernels/f32_conv_direct_rows_simd.h.
+ * Partial slots are stored lane by lane. */
 #include <arm_neon.h>
 #include <stddef.h>
 
-enum { MR = 6, NV = 4, VL = 4 };
+enum { VL = 4 };
 typedef float32x4_t cr_vec;
 #define cr_zero() vdupq_n_f32(0.0f)
 #define cr_load(p) vld1q_f32(p)
@@ -27,9 +27,5 @@ static inline void cr_store_n(float *p, float32x4_t v, size_t n) {
 
 #include "kernels/f32_conv_direct_rows_simd.h"
 
-void cnn_f32_conv_direct_rows_ukernel_6x16__neon(
-    size_t mr, size_t nv, size_t kd, const float *a, const float *x, const int32_t *rows,
-    const struct cnn_conv_direct_rows_slot *slots, const float *bias, int relu, float *y,
-    size_t ldy) {
-  conv_direct_rows(mr, nv, kd, a, x, rows, slots, bias, relu, y, ldy);
-}
+CR_KERNEL(cnn_f32_conv_direct_rows_ukernel_6x16__neon, 6, 4)
+CR_KERNEL(cnn_f32_conv_direct_rows_ukernel_2x48__neon, 2, 12)

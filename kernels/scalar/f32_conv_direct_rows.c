@@ -6,7 +6,7 @@
 
 #include "kernels/ukernels.h"
 
-enum { MAX_MR = 8, MAX_NV = 4, MAX_VL = 16 };
+enum { MAX_MR = 8, MAX_NV = 12, MAX_VL = 16 };
 
 static inline void rows_tile(size_t tile_mr, size_t tile_nv, size_t tile_vl, size_t mr,
                              size_t nv, size_t kd, const float *a, const float *x,

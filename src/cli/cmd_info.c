@@ -31,10 +31,12 @@ static void print_kernels(const struct cnn_kernels *k, int chosen) {
   if (k->gemm_short != k->gemm)
     printf("           short %s (tile %dx%d, for few rows)\n", k->gemm_short_name,
            k->gemm_short_mr, k->gemm_nr);
-  printf("           conv %s (tile %dx%d), %s (tile %dx%d), %s (tile %dx%d)\n", k->conv_direct_name,
+  printf("           conv %s (tile %dx%d), %s (tile %dx%d)\n", k->conv_direct_name,
          k->conv_direct_mr, k->conv_direct_nr, k->conv_direct_k_name, k->conv_direct_k_mr,
-         k->conv_direct_k_nr, k->conv_direct_rows_name, k->conv_direct_rows_mr,
-         k->conv_direct_rows_nv * k->conv_direct_rows_vl);
+         k->conv_direct_k_nr);
+  for (int i = 0; i < k->conv_direct_rows_count; i++)
+    printf("           conv %s (tile %dx%d)\n", k->conv_direct_rows[i].name,
+           k->conv_direct_rows[i].mr, k->conv_direct_rows[i].nv * k->conv_direct_rows_vl);
 }
 
 static void print_size(const char *name, size_t bytes) {

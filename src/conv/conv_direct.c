@@ -8,15 +8,17 @@
  * r = q + t*stride, from dy row a - t. So each stride phase q of dx is a
  * stride-1 correlation of the zero-padded dy with the phase's taps; one
  * GEMM of C channels per phase, over planes of dy padded so that a - t is
- * never negative. Stride-1 problems go to the channel-vector tiles
- * (conv/conv_direct_k.h), the filter-vector or the channel-vector dgrad
- * passes first, when their rules say they suit. */
+ * never negative. Stride-1 problems go to the row-slot tiles, the
+ * channel-vector tiles (both on the transposed problem), the filter-vector
+ * or the channel-vector dgrad passes first, when their rules say they
+ * suit. */
 #include "conv/conv_direct.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #include "conv/conv_direct_k.h"
+#include "conv/conv_direct_rows.h"
 #include "conv/direct_dgrad_cv.h"
 #include "conv/direct_dgrad_kv.h"
 #include "conv/direct_gemm.h"
@@ -134,6 +136,17 @@ cnn_status cnn_conv_direct_check(const struct cnn_conv_problem *p) {
                      "direct: the padded planes of %zux%zux%zu exceed 2^31 floats",
                      channels, h, w);
   return CNN_STATUS_OK;
+}
+
+int cnn_conv_direct_transposable(const struct cnn_conv_problem *p) {
+  return p->stride_h == 1 && p->stride_w == 1 && p->pad_h <= p->r - 1 && p->pad_w <= p->s - 1;
+}
+
+struct cnn_conv_problem cnn_conv_direct_transposed(const struct cnn_conv_problem *p) {
+  return (struct cnn_conv_problem){
+      .n = p->n, .c = p->k, .h = p->oh, .w = p->ow, .k = p->c, .r = p->r, .s = p->s,
+      .stride_h = 1, .stride_w = 1, .pad_h = p->r - 1 - p->pad_h, .pad_w = p->s - 1 - p->pad_w,
+      .oh = p->h, .ow = p->w};
 }
 
 /* ---- forward ---- */
@@ -281,6 +294,8 @@ static void phase_rows(const struct cnn_conv_problem *p,
 cnn_status cnn_conv_direct_backward_data(cnn_context *ctx,
                                          const struct cnn_conv_problem *p,
                                          const float *dy, const float *w, float *dx) {
+  if (cnn_conv_direct_rows_backward_data_suits(ctx, p))
+    return cnn_conv_direct_rows_backward_data(ctx, p, dy, w, dx);
   if (cnn_conv_direct_k_backward_data_suits(ctx, p))
     return cnn_conv_direct_k_backward_data(ctx, p, dy, w, dx);
   if (cnn_conv_dgrad_kv_suits(ctx, p)) return cnn_conv_dgrad_kv(ctx, p, dy, w, dx);

@@ -14,6 +14,14 @@
  * the reason in cnn_last_error(). */
 cnn_status cnn_conv_direct_check(const struct cnn_conv_problem *p);
 
+/* Backward-data at stride 1 (pad <= filter size - 1) is a forward pass:
+ * dx is the correlation of dy, zero-padded by R-1-pad, with the flipped
+ * filters. cnn_conv_direct_transposed(p) is that forward problem, K input
+ * channels of OH x OW into C output channels of H x W, whose filters
+ * cnn_direct_pack_forward_filters reads flipped from p's. */
+int cnn_conv_direct_transposable(const struct cnn_conv_problem *p);
+struct cnn_conv_problem cnn_conv_direct_transposed(const struct cnn_conv_problem *p);
+
 cnn_status cnn_conv_direct_forward(cnn_context *ctx, const struct cnn_conv_problem *p,
                                    const float *x, const float *w, const float *bias,
                                    int relu, float *y);

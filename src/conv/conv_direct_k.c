@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "conv/conv_direct.h"
 #include "conv/direct_gemm.h"
 #include "conv/direct_planes.h"
 #include "conv/direct_scratch.h"
@@ -115,10 +116,8 @@ int cnn_conv_direct_k_forward_suits(const cnn_context *ctx, const struct cnn_con
   return channels_used > cnn_direct_plane_rows_used(p) && p->c * p->r * p->s >= 64;
 }
 
-/* The forward pass of p, whose filter of output channel m at reduction
- * step (c, r, s) is w[((m*C + c)*R + r)*S + s], or with `flipped`
- * w[((c*M + m)*R + R-1-r)*S + S-1-s] (M = p->k: the filters of the
- * transposed problem of a backward-data pass). */
+/* The forward pass of p, with w the filters of p or, `flipped`, those of
+ * the problem p is the transposed of (cnn_direct_pack_forward_filters). */
 static cnn_status run(cnn_context *ctx, const struct cnn_conv_problem *p, const float *x,
                       const float *w, int flipped, const float *bias, int relu, float *y) {
   const struct cnn_kernels *k = ctx->kernels;
@@ -153,15 +152,7 @@ static cnn_status run(cnn_context *ctx, const struct cnn_conv_problem *p, const 
     }
   }
   cnn_direct_forward_steps(p, &job.planes, rows, offsets);
-  size_t ch_stride = (size_t)job.kd;
-  if (flipped) {
-    ch_stride = (size_t)p->r * p->s;
-    for (size_t c = 0, i = 0; c < (size_t)p->c; c++)
-      for (int r = 0; r < p->r; r++)
-        for (int q = 0; q < p->s; q++, i++)
-          offsets[i] = (c * p->k * p->r + (size_t)(p->r - 1 - r)) * p->s + (size_t)(p->s - 1 - q);
-  }
-  cnn_direct_pack_filters(mr, p->k, job.kd, w, ch_stride, offsets, a);
+  cnn_direct_pack_forward_filters(mr, p, w, flipped, offsets, a);
   job.rows = rows;
   job.a = a;
   execute(&job, team, planes);
@@ -174,16 +165,6 @@ cnn_status cnn_conv_direct_k_forward(cnn_context *ctx, const struct cnn_conv_pro
   return run(ctx, p, x, w, 0, bias, relu, y);
 }
 
-/* dx is the stride-1 correlation of dy, padded by R-1-pad, with the
- * flipped filters: the forward problem of K input channels of OH x OW and
- * C output channels of H x W. */
-static struct cnn_conv_problem transposed(const struct cnn_conv_problem *p) {
-  return (struct cnn_conv_problem){
-      .n = p->n, .c = p->k, .h = p->oh, .w = p->ow, .k = p->c, .r = p->r, .s = p->s,
-      .stride_h = 1, .stride_w = 1, .pad_h = p->r - 1 - p->pad_h, .pad_w = p->s - 1 - p->pad_w,
-      .oh = p->h, .ow = p->w};
-}
-
 /* The forward rule on the transposed problem. Measured on Zen 3 (AVX2) at
  * 1 thread, conv_bench --pass bwd_data --algo direct --timer cpu, against
  * the channel-vector pass it replaces there: mnist_3x3 82 against 73
@@ -192,14 +173,13 @@ static struct cnn_conv_problem transposed(const struct cnn_conv_problem *p) {
  * lenet_c2 19 against 47 (filter-vector pass), and the first layers. */
 int cnn_conv_direct_k_backward_data_suits(const cnn_context *ctx,
                                           const struct cnn_conv_problem *p) {
-  if (p->stride_h != 1 || p->stride_w != 1 || p->pad_h > p->r - 1 || p->pad_w > p->s - 1)
-    return 0;
-  const struct cnn_conv_problem t = transposed(p);
+  if (!cnn_conv_direct_transposable(p)) return 0;
+  const struct cnn_conv_problem t = cnn_conv_direct_transposed(p);
   return cnn_conv_direct_k_forward_suits(ctx, &t);
 }
 
 cnn_status cnn_conv_direct_k_backward_data(cnn_context *ctx, const struct cnn_conv_problem *p,
                                            const float *dy, const float *w, float *dx) {
-  const struct cnn_conv_problem t = transposed(p);
+  const struct cnn_conv_problem t = cnn_conv_direct_transposed(p);
   return run(ctx, &t, dy, w, 1, NULL, 0, dx);
 }

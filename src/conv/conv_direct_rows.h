@@ -14,4 +14,16 @@ cnn_status cnn_conv_direct_rows_forward(cnn_context *ctx, const struct cnn_conv_
                                         const float *x, const float *w, const float *bias,
                                         int relu, float *y);
 
+/* Backward-data at stride 1 (pad <= filter size - 1) as the forward pass
+ * of the transposed problem: dy's K channels padded by R-1-pad_h rows and
+ * S-1-pad_w columns, correlated with the flipped filters into dx's C
+ * channels. Its planes are smaller than the ones cnn_conv_direct_check
+ * bounds. Nonzero from _suits when that pass runs p on the context's
+ * kernels (conv/conv_direct.c asks it first). */
+int cnn_conv_direct_rows_backward_data_suits(const cnn_context *ctx,
+                                             const struct cnn_conv_problem *p);
+cnn_status cnn_conv_direct_rows_backward_data(cnn_context *ctx,
+                                              const struct cnn_conv_problem *p,
+                                              const float *dy, const float *w, float *dx);
+
 #endif

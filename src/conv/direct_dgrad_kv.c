@@ -26,7 +26,9 @@ int cnn_conv_dgrad_kv_suits(const cnn_context *ctx, const struct cnn_conv_proble
    * (AVX2) at 1 thread, conv_bench --pass bwd_data --timer cpu: lenet_c2
    * 71 against 42 GFLOP/s (channels in 6 of 8 lanes), simple_c1 21
    * against 13, lenet_c1 18 against 17 (direct); the shapes with full
-   * channel vectors (mnist_3x3, resnet_3x3) keep the channel-vector pass. */
+   * channel vectors (mnist_3x3, resnet_3x3) keep the channel-vector pass.
+   * Row slots (conv/conv_direct_rows.h) are asked first and now take
+   * simple_c1 and lenet_c1. */
   const size_t kl = position_floats(ctx->kernels, p->k);
   const double used = (double)p->k / kl;
   return 4 * (size_t)p->k >= 3 * kl && used > cnn_conv_dgrad_cv_lanes_used(ctx, p);

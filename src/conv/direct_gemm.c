@@ -51,6 +51,18 @@ void cnn_direct_pack_filters(int mr, int m, int kd, const float *w, size_t ch_st
   }
 }
 
+void cnn_direct_pack_forward_filters(int mr, const struct cnn_conv_problem *p, const float *w,
+                                     int flipped, size_t *offsets, float *a) {
+  const size_t kd = (size_t)p->c * p->r * p->s, taps = (size_t)p->r * p->s;
+  for (size_t c = 0, i = 0; c < (size_t)p->c; c++)
+    for (int r = 0; r < p->r; r++)
+      for (int q = 0; q < p->s; q++, i++)
+        offsets[i] = flipped ? (c * p->k * p->r + (size_t)(p->r - 1 - r)) * p->s +
+                                   (size_t)(p->s - 1 - q)
+                             : i;
+  cnn_direct_pack_filters(mr, p->k, (int)kd, w, flipped ? taps : kd, offsets, a);
+}
+
 void cnn_direct_epilogue_row(const float *in, size_t count, float *out, int step,
                              const float *bias, int relu) {
   const float b = bias ? *bias : 0.0f;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conv/conv.h"
 #include "kernels/ukernels.h"
 
 struct cnn_direct_gemm {
@@ -57,6 +58,14 @@ void cnn_direct_gemm_pack_a(const struct cnn_kernels *k, int m, int kd,
 size_t cnn_direct_filters_len(int mr, int m, int kd);
 void cnn_direct_pack_filters(int mr, int m, int kd, const float *w, size_t ch_stride,
                              const size_t *p_offset, float *a);
+
+/* Packs the filters of p's forward pass (steps in (c, r, s) order) into
+ * blocks of mr channels: from w, the filters of p, or with `flipped`, w the
+ * filters of the problem p is the transposed of (conv/conv_direct.h): the
+ * filter of output channel m at step (c, r, s) is then
+ * w[((c*M + m)*R + R-1-r)*S + S-1-s], M = p->k. offsets: kd scratch. */
+void cnn_direct_pack_forward_filters(int mr, const struct cnn_conv_problem *p, const float *w,
+                                     int flipped, size_t *offsets, float *a);
 
 /* Computes the tile at flattened position o0 (a multiple of NR), whose
  * reduction step p reads x + g->rows[p]. */

@@ -58,13 +58,20 @@ static void fill_conv(void) {
   }
 #include "kernels/f32_conv_direct_k.inc"
 #undef CNN_F32_CONV_DIRECT_K_UKERNEL
-#define CNN_F32_CONV_DIRECT_ROWS_UKERNEL(row_isa, name, twin, mr, nv, vl)   \
-  if (row_isa == CNN_ISA_SCALAR || row_isa == isa) {                       \
-    tables[isa].conv_direct_rows_mr = mr;                                  \
-    tables[isa].conv_direct_rows_nv = nv;                                  \
-    tables[isa].conv_direct_rows_vl = vl;                                  \
-    tables[isa].conv_direct_rows = name;                                   \
-    tables[isa].conv_direct_rows_name = #name;                             \
+#define CNN_F32_CONV_DIRECT_ROWS_UKERNEL(row_isa, name, twin, mr, nv, vl)            \
+  if (row_isa == isa && tables[isa].conv_direct_rows_count < CNN_CONV_DIRECT_ROWS_VARIANTS) { \
+    tables[isa].conv_direct_rows[tables[isa].conv_direct_rows_count++] =            \
+        (struct cnn_conv_direct_rows_variant){mr, nv, name, #name};                 \
+    tables[isa].conv_direct_rows_vl = vl;                                           \
+  }
+#include "kernels/f32_conv_direct_rows.inc"
+#undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
+    /* An ISA without its own takes the scalar one. */
+#define CNN_F32_CONV_DIRECT_ROWS_UKERNEL(row_isa, name, twin, mr, nv, vl)            \
+  if (row_isa == CNN_ISA_SCALAR && tables[isa].conv_direct_rows_count == 0) {       \
+    tables[isa].conv_direct_rows[tables[isa].conv_direct_rows_count++] =            \
+        (struct cnn_conv_direct_rows_variant){mr, nv, name, #name};                 \
+    tables[isa].conv_direct_rows_vl = vl;                                           \
   }
 #include "kernels/f32_conv_direct_rows.inc"
 #undef CNN_F32_CONV_DIRECT_ROWS_UKERNEL
