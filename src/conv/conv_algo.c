@@ -37,12 +37,18 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
  * that holds (simple_c1 67 against 41 GFLOP/s, lenet_c1 54 against 42,
  * stem_7x7 84 against 71, few_c3_3x3 with 61 of 64 lanes against 61 of
  * 63: 54 against 41), 1-4% slower where it does not (lenet_c2, resnet_s2,
- * vgg_3x3). */
+ * vgg_3x3). Where the channel-vector tiles suit too, they win once the
+ * reduction is deep enough (256 steps) to pay for their transposed
+ * stores: resnet_3x3 (576 steps) 82 against 78, alex_c1 (363) 73 against
+ * 72, but stem_7x7 (147) 69 against 80 (conv_bench --algo
+ * direct_rows,direct_k --timer cpu, two rounds). */
 static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                              cnn_conv_pass pass) {
   const int vl = ctx->kernels->conv_direct_rows_vl;
+  const int kd = p->c * p->r * p->s;
   const double slots_used = (double)p->ow / ((p->ow + vl - 1) / vl * vl);
-  const double margin = p->c * p->r * p->s < 64 ? 0.05 : 0.0;
+  const double margin = kd < 64 ? 0.05 : 0.0;
+  if (kd >= 256 && cnn_conv_direct_k_forward_suits(ctx, p)) return 0;
   return pass == CNN_CONV_FORWARD && slots_used + margin >= cnn_direct_plane_rows_used(p);
 }
 
