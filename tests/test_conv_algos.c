@@ -357,6 +357,16 @@ static void test_choice(cnn_context *ctx) {
   CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &pointwise, CNN_CONV_BACKWARD_DATA, &chosen));
   CHECK(chosen && strcmp(chosen->name, "im2col") == 0, "auto 1x1 backward-data: %s",
         chosen ? chosen->name : "none");
+  /* Strided 1x1 (ResNet's downsampling): im2col's subsampled column matrix
+   * forward and backward-data, the direct weight gradient. */
+  const struct shape ds = {2, 8, 10, 10, 16, 1, 1, 2, 2, 0, 0};
+  const struct cnn_conv_problem downsample = problem_of(&ds);
+  for (int pass = CNN_CONV_FORWARD; pass <= CNN_CONV_BACKWARD_WEIGHTS; pass++) {
+    CHECK_OK(cnn_conv_algo_choose(ctx, NULL, &downsample, (cnn_conv_pass)pass, &chosen));
+    const char *want = pass == CNN_CONV_BACKWARD_WEIGHTS ? "direct" : "im2col";
+    CHECK(chosen && strcmp(chosen->name, want) == 0, "auto strided 1x1 pass %d: %s", pass,
+          chosen ? chosen->name : "none");
+  }
 }
 
 int main(void) {

@@ -26,6 +26,22 @@ static cnn_status direct_init(const cnn_context *ctx, const struct cnn_conv_prob
   return cnn_conv_direct_check(p);
 }
 
+/* The im2col path's GEMM beats the direct kernels on 1x1 filters without
+ * padding in two cases. At stride 1, backward-data is a plain GEMM whose
+ * reduction is only the K filters, with no column matrix at all (pw_1x1
+ * of bench/conv_shapes.csv). Strided, its column matrix is just the
+ * subsampled image, where the direct planes copy every stride phase and
+ * read one: resnet_ds of bench/extra_shapes.csv (stride 2), conv_bench
+ * --algo auto,im2col --timer cpu on Zen 3 at 1 thread, forward 77 against
+ * 58 GFLOP/s, backward-data 72 against 53. Backward-weights stays direct
+ * (64 against 58 there): the im2col path adds per-thread partial sums in
+ * thread order, the direct path's sums do not depend on the thread count. */
+static int im2col_wins(const struct cnn_conv_problem *p, cnn_conv_pass pass) {
+  if (p->r != 1 || p->s != 1 || p->pad_h != 0 || p->pad_w != 0) return 0;
+  const int strided = p->stride_h > 1 || p->stride_w > 1;
+  return pass == CNN_CONV_BACKWARD_DATA || (strided && pass == CNN_CONV_FORWARD);
+}
+
 /* ---- direct, forward on row slots ---- */
 
 /* Row slots lose lanes only where an output row ends inside a vector and
@@ -48,7 +64,7 @@ static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_probl
   const int kd = p->c * p->r * p->s;
   const double slots_used = (double)p->ow / ((p->ow + vl - 1) / vl * vl);
   const double margin = kd < 64 ? 0.05 : 0.0;
-  if (kd >= 256 && cnn_conv_direct_k_forward_suits(ctx, p)) return 0;
+  if (im2col_wins(p, pass) || (kd >= 256 && cnn_conv_direct_k_forward_suits(ctx, p))) return 0;
   return pass == CNN_CONV_FORWARD && slots_used + margin >= cnn_direct_plane_rows_used(p);
 }
 
@@ -58,19 +74,14 @@ static int direct_rows_suits(const cnn_context *ctx, const struct cnn_conv_probl
  * cnn_conv_direct_k_backward_data_suits itself). */
 static int direct_k_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                           cnn_conv_pass pass) {
-  return pass == CNN_CONV_FORWARD && cnn_conv_direct_k_forward_suits(ctx, p);
+  return pass == CNN_CONV_FORWARD && !im2col_wins(p, pass) &&
+         cnn_conv_direct_k_forward_suits(ctx, p);
 }
 
-/* Backward-data of a 1x1 filter at stride 1 without padding is a plain
- * GEMM whose reduction is only the K filters: there the im2col path's GEMM
- * (no column matrix at all) beats the direct kernels (measured on
- * pw_1x1 of bench/conv_shapes.csv). */
 static int direct_suits(const cnn_context *ctx, const struct cnn_conv_problem *p,
                         cnn_conv_pass pass) {
   (void)ctx;
-  const int pointwise = p->r == 1 && p->s == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-                        p->pad_h == 0 && p->pad_w == 0;
-  return !(pointwise && pass == CNN_CONV_BACKWARD_DATA);
+  return !im2col_wins(p, pass);
 }
 
 /* ---- im2col + GEMM ---- */
