@@ -3,6 +3,8 @@
  * accumulators each); the body is kernels/f32_conv_direct_rows_simd.h. */
 #include <immintrin.h>
 
+#include "kernels/avx2/store_n.h"
+
 enum { VL = 8 };
 typedef __m256 cr_vec;
 #define cr_zero() _mm256_setzero_ps()
@@ -20,26 +22,7 @@ static inline __m256 cr_load(const float *p) {
 /* maxps(0, v): v where v is NaN or -0, as relu() of kernels/ukernels.h. */
 #define cr_relu(v) _mm256_max_ps(_mm256_setzero_ps(), (v))
 
-/* A partial slot in pieces of 4, 2 and 1 floats: vmaskmovps stores are
- * slow on AMD cores (measured on Zen 3: lenet_c1 forward 30% slower). */
-static inline void cr_store_n(float *p, __m256 v, size_t n) {
-  if (n == VL) {
-    _mm256_storeu_ps(p, v);
-    return;
-  }
-  __m128 part = _mm256_castps256_ps128(v);
-  if (n & 4) {
-    _mm_storeu_ps(p, part);
-    part = _mm256_extractf128_ps(v, 1);
-    p += 4;
-  }
-  if (n & 2) {
-    _mm_storel_pi((__m64 *)(void *)p, part);
-    part = _mm_movehl_ps(part, part);
-    p += 2;
-  }
-  if (n & 1) _mm_store_ss(p, part);
-}
+#define cr_store_n(p, v, n) avx2_store_n((p), (v), (n))
 
 #include "kernels/f32_conv_direct_rows_simd.h"
 

@@ -1,8 +1,10 @@
 /* AVX2 pooling kernels: eight output columns at a time, partial vectors
- * through masked loads and stores (which never touch the masked-off
- * addresses). The loops are kernels/f32_pool_simd.h. */
+ * through masked loads (which never touch the masked-off addresses) and
+ * piecewise stores. The loops are kernels/f32_pool_simd.h. */
 #include <immintrin.h>
 #include <math.h>
+
+#include "kernels/avx2/store_n.h"
 
 typedef __m256 pool_vec;
 #define POOL_LANES 8
@@ -38,10 +40,7 @@ static inline void pool_load_pairs(const float *p, int n, pool_vec *even, pool_v
       _mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
-static inline void pool_store(float *p, pool_vec v, int n) {
-  if (n == POOL_LANES) _mm256_storeu_ps(p, v);
-  else _mm256_maskstore_ps(p, pool_mask(n), v);
-}
+static inline void pool_store(float *p, pool_vec v, int n) { avx2_store_n(p, v, (size_t)n); }
 
 static inline pool_vec pool_splat(float f) { return _mm256_set1_ps(f); }
 static inline pool_vec pool_add(pool_vec a, pool_vec b) { return _mm256_add_ps(a, b); }
