@@ -112,39 +112,55 @@ static void run_units(const struct wgrad_job *job, const float *planes, const fl
   }
 }
 
-/* The variant that pads the filter count least (ties: the widest). */
-static const struct cnn_conv_wgrad_kv_variant *variant(const struct cnn_kernels *k, int filters) {
-  const struct cnn_conv_wgrad_kv_variant *best = NULL;
-  for (int v = 0; v < k->conv_wgrad_kv_count; v++) {
-    const struct cnn_conv_wgrad_kv_variant *t = &k->conv_wgrad_kv[v];
-    if (!best || round_up((size_t)filters, t->lanes) <= round_up((size_t)filters, best->lanes))
-      best = t;
-  }
-  return best;
-}
-
-/* The tiles of taps: s in chunks of at most ns consecutive taps, rows in
- * blocks of up to max_taps/ns, for the ns that needs the fewest calls
- * (each call streams the band's dy once; ties: the longest chunks). 11 taps with room for 6 are 6
- * chunks of 1-2 taps times 3 rows (66 calls for 3 channels), not 3 chunks
- * of 3-4 taps times 1 row (99). */
-static void choose_tiles(const struct cnn_conv_problem *p, struct wgrad_job *job) {
-  const size_t max_taps = (size_t)job->v->max_taps;
-  job->row_count = (size_t)p->c * p->r;
+/* The tiles of taps of variant v: s in chunks of at most ns consecutive
+ * taps, rows in blocks of up to max_taps/ns, for the ns that needs the
+ * fewest calls (each call streams the band's dy once; ties: the longest
+ * chunks). 11 taps with room for 6 are 6 chunks of 1-2 taps times 3 rows
+ * (66 calls for 3 channels), not 3 chunks of 3-4 taps times 1 row (99).
+ * Returns the calls per block of filters. */
+static size_t tile_plan(const struct cnn_conv_problem *p,
+                        const struct cnn_conv_wgrad_kv_variant *v, size_t *chunks,
+                        size_t *row_tiles) {
+  const size_t max_taps = (size_t)v->max_taps, row_count = (size_t)p->c * p->r;
   size_t best_calls = 0;
   for (size_t ns = 1; ns <= CNN_WGRAD_KV_MAX_NS && ns <= (size_t)p->s && ns <= max_taps; ns++) {
     size_t nrow = max_taps / ns;
     if (nrow > CNN_WGRAD_KV_MAX_ROWS) nrow = CNN_WGRAD_KV_MAX_ROWS;
-    const size_t chunks = ((size_t)p->s + ns - 1) / ns;
-    const size_t row_tiles = (job->row_count + nrow - 1) / nrow;
-    if (!best_calls || chunks * row_tiles <= best_calls) {
-      best_calls = chunks * row_tiles;
-      job->chunks = chunks;
-      job->row_tiles = row_tiles;
+    const size_t c = ((size_t)p->s + ns - 1) / ns, t = (row_count + nrow - 1) / nrow;
+    if (!best_calls || c * t <= best_calls) {
+      best_calls = c * t;
+      *chunks = c;
+      *row_tiles = t;
     }
   }
-  job->k_blocks = job->k_pad / (size_t)job->v->lanes;
-  job->units = job->k_blocks * job->row_tiles * job->chunks;
+  return best_calls;
+}
+
+/* The variant whose calls keep the most of the register tile busy: the
+ * share of its lanes that hold real filters times the share of its taps
+ * that a call fills on average (ties: the widest). A tile that is mostly
+ * empty runs fewer independent multiply-adds than the FMA pipes need:
+ * odd_1x1 of bench/extra_shapes.csv (83 filters, a 1x1 filter, at most 5
+ * rows a call) takes 16 filters x 5 taps, 10 accumulators, at 55-65
+ * GFLOP/s, not 8 filters x 5 of 12 taps at 44-46 (conv_bench --timer cpu,
+ * Zen 3, 1 thread); every other shape of both lists keeps its variant. */
+static const struct cnn_conv_wgrad_kv_variant *variant(const struct cnn_kernels *k,
+                                                        const struct cnn_conv_problem *p) {
+  const struct cnn_conv_wgrad_kv_variant *best = NULL;
+  double best_use = 0.0;
+  const double taps = (double)p->c * p->r * p->s;
+  for (int i = 0; i < k->conv_wgrad_kv_count; i++) {
+    const struct cnn_conv_wgrad_kv_variant *v = &k->conv_wgrad_kv[i];
+    size_t chunks, row_tiles;
+    const double calls = (double)tile_plan(p, v, &chunks, &row_tiles);
+    const double use = (double)p->k / round_up((size_t)p->k, (size_t)v->lanes) *
+                       (taps / calls / v->max_taps);
+    if (!best || use >= best_use) {
+      best = v;
+      best_use = use;
+    }
+  }
+  return best;
 }
 
 cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
@@ -154,11 +170,14 @@ cnn_status cnn_conv_direct_backward_weights(cnn_context *ctx,
   const struct cnn_kernels *k = ctx->kernels;
   const int team = cnn_team_size(ctx->num_threads);
   const size_t kd = (size_t)p->c * p->r * p->s;
-  struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy, .v = variant(k, p->k),
+  struct wgrad_job job = {.p = p, .k = k, .x = x, .dy = dy, .v = variant(k, p),
                           .pad_h = p->pad_h, .pad_w = p->pad_w,
                           .in_place = p->pad_h == 0 && p->pad_w == 0};
   job.k_pad = round_up((size_t)p->k, (size_t)job.v->lanes);
-  choose_tiles(p, &job);
+  tile_plan(p, job.v, &job.chunks, &job.row_tiles);
+  job.row_count = (size_t)p->c * p->r;
+  job.k_blocks = job.k_pad / (size_t)job.v->lanes;
+  job.units = job.k_blocks * job.row_tiles * job.chunks;
   const size_t xpad_w = (size_t)p->w + 2 * (size_t)p->pad_w;
   job.x_batch = (size_t)p->c * (p->h + 2 * (size_t)p->pad_h) * xpad_w;
   job.dy_batch = (size_t)p->oh * p->ow * job.k_pad;
