@@ -66,8 +66,8 @@ static void compare(const cnn_dataset *ds, const struct fusion_case *c, int thre
   CHECK(strcmp(plan, c->fused) == 0, "%s: fused layers %s, expected %s", c->model, plan,
         c->fused);
 
-  cnn_net_load_batch(fused, ds, NULL, 0, n);
-  cnn_net_load_batch(apart, ds, NULL, 0, n);
+  cnn_net_load_batch(fused, ctx, ds, NULL, 0, n);
+  cnn_net_load_batch(apart, ctx, ds, NULL, 0, n);
   float loss_f, loss_a;
   int right_f, right_a;
   CHECK_OK(cnn_net_pass(fused, ctx, n, CNN_NET_TRAIN, &loss_f, &right_f));

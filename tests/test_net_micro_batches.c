@@ -37,7 +37,7 @@ static struct pass_result run_pass(const cnn_dataset *ds, int threads, int micro
   const struct cnn_net_options options = {.fuse = 1, .micro_batch = micro_batch};
   CHECK_OK(cnn_net_create_with(ctx, model, MAX_BATCH, &rng, &options, &r.net));
   if (r.net) {
-    cnn_net_load_batch(r.net, ds, NULL, 0, n);
+    cnn_net_load_batch(r.net, ctx, ds, NULL, 0, n);
     CHECK_OK(cnn_net_pass(r.net, ctx, n, CNN_NET_TRAIN, &r.loss, &r.right));
   }
   cnn_context_free(ctx);
@@ -95,7 +95,7 @@ static void test_fc_ways(const cnn_dataset *ds) {
     const struct cnn_net_options options = {.fuse = 1, .micro_batch = mb};
     CHECK_OK(cnn_net_create_with(ctx, "fc 37, relu, fc 300", mb, &rng, &options, &net));
     if (!net) continue;
-    cnn_net_load_batch(net, ds, NULL, 0, mb);
+    cnn_net_load_batch(net, ctx, ds, NULL, 0, mb);
     CHECK_OK(cnn_net_pass(net, ctx, mb, CNN_NET_TRAIN, NULL, NULL));
     cnn_tensor y = {0}, dx = {0};
     CHECK_OK(cnn_tensor_init(&y, mb, 37, 1, 1));

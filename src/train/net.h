@@ -76,13 +76,14 @@ cnn_status cnn_net_pass_combine(cnn_net *net, cnn_context *ctx, int n,
                                 cnn_net_pass_kind kind, float *loss, int *correct);
 
 /* Fills rows [from, to) of acts[0] and labels with images order[first+from
- * .. first+to) of ds (first+from.. when order is NULL) scaled to [0,1]. */
-void cnn_net_load_rows(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
-                       int first, int from, int to);
+ * .. first+to) of ds (first+from.. when order is NULL) scaled to [0,1],
+ * the rows split over ctx's threads. */
+void cnn_net_load_rows(cnn_net *net, const cnn_context *ctx, const cnn_dataset *ds,
+                       const int32_t *order, int first, int from, int to);
 /* Fills acts[0] and labels with n images of ds scaled to [0,1]: images
  * order[first..first+n), or first..first+n when order is NULL. */
-void cnn_net_load_batch(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
-                        int first, int n);
+void cnn_net_load_batch(cnn_net *net, const cnn_context *ctx, const cnn_dataset *ds,
+                        const int32_t *order, int first, int n);
 /* An error unless ds's images and classes fit the net's input and output. */
 cnn_status cnn_net_check_dataset(const cnn_net *net, const cnn_dataset *ds,
                                  const char *what);

@@ -42,7 +42,7 @@ cnn_status cnn_net_evaluate(cnn_net *net, cnn_context *ctx, const cnn_dataset *d
   int correct = 0;
   for (int first = 0; first < ds->count; first += net->max_batch) {
     int n = ds->count - first < net->max_batch ? ds->count - first : net->max_batch;
-    cnn_net_load_batch(net, ds, NULL, first, n);
+    cnn_net_load_batch(net, ctx, ds, NULL, first, n);
     float loss;
     int batch_correct;
     if ((st = cnn_net_pass(net, ctx, n, CNN_NET_LOSS, &loss, &batch_correct)))

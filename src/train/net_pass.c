@@ -242,10 +242,13 @@ cnn_status cnn_net_check_dataset(const cnn_net *net, const cnn_dataset *ds,
   return CNN_STATUS_OK;
 }
 
-void cnn_net_load_rows(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
-                       int first, int from, int to) {
+void cnn_net_load_rows(cnn_net *net, const cnn_context *ctx, const cnn_dataset *ds,
+                       const int32_t *order, int first, int from, int to) {
   size_t pixels = (size_t)ds->rows * ds->cols;
   float *x = net->acts[0].data;
+  /* Each row is written by one thread, whichever: the bits do not depend
+   * on the thread count. Below 16 rows the region costs more than it saves. */
+  CNN_OMP(parallel for num_threads(ctx->num_threads) schedule(static) if (to - from >= 16))
   for (int i = from; i < to; i++) {
     int32_t index = order ? order[first + i] : first + i;
     const uint8_t *image = ds->images + (size_t)index * pixels;
@@ -254,7 +257,7 @@ void cnn_net_load_rows(cnn_net *net, const cnn_dataset *ds, const int32_t *order
   }
 }
 
-void cnn_net_load_batch(cnn_net *net, const cnn_dataset *ds, const int32_t *order,
-                        int first, int n) {
-  cnn_net_load_rows(net, ds, order, first, 0, n);
+void cnn_net_load_batch(cnn_net *net, const cnn_context *ctx, const cnn_dataset *ds,
+                        const int32_t *order, int first, int n) {
+  cnn_net_load_rows(net, ctx, ds, order, first, 0, n);
 }

@@ -140,7 +140,7 @@ cnn_status cnn_trainer_train_epoch(cnn_trainer *tr, const cnn_dataset *train,
     double mark = profile ? cnn_seconds() : 0;
     int from, to; /* this rank's rows of the batch (all of them when alone) */
     cnn_step_rows(tr->dist, net, n, &from, &to);
-    cnn_net_load_rows(net, train, tr->order, first, from, to);
+    cnn_net_load_rows(net, tr->ctx, train, tr->order, first, from, to);
     if (profile) lap(&mark, &profile->load_s);
     float loss;
     int batch_correct;
