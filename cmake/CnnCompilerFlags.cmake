@@ -23,7 +23,7 @@ set(CNN_FLAGS_NEON "")
 # (a check in every unrolled intrinsic) clang 14 spends minutes on each of
 # these files, so they are built with AddressSanitizer only.
 set(CNN_MANY_TILE_KERNELS f32_conv_wgrad_kv f32_conv_wgrad_kv_ymm f32_conv_dgrad_cv
-    f32_conv_dgrad_cv_ymm f32_conv_dgrad_kv)
+    f32_conv_dgrad_cv_ymm f32_conv_dgrad_kv f32_conv_direct f32_conv_direct_rows)
 
 function(cnn_add_isa_kernels target)
   set(isas)
