@@ -212,37 +212,51 @@ static void test_determinism(cnn_context *ctx) {
   buffers_free(&b);
 }
 
-/* Backward-weights gives the same bits at 1 and 2 threads on uniform
- * inputs, on every ISA, for batches the threads share by images (first
- * layers of 1 and 3 channels, stride 1 and 4), for one image, and for
- * images summed in bands of output rows. */
-static void test_backward_weights_threads(cnn_context *ctx) {
-  test_rng rng = test_rng_seeded(4242);
+/* Backward pass `pass` of p by the auto choice at `threads` threads, into
+ * b's reference outputs (ref) or into its outputs, poisoned first. */
+static void run_backward(cnn_context *ctx, cnn_conv_pass pass, const struct cnn_conv_problem *p,
+                         struct buffers *b, int threads, int ref) {
+  CHECK_OK(cnn_context_set_num_threads(ctx, threads));
+  if (pass == CNN_CONV_BACKWARD_DATA) {
+    if (!ref) poison(b->dx, b->nx);
+    CHECK_OK(cnn_conv_backward_data_with(ctx, NULL, p, b->dy, b->w, ref ? b->ref_dx : b->dx));
+    return;
+  }
+  if (!ref) {
+    poison(b->dw, b->nw);
+    poison(b->db, p->k);
+  }
+  CHECK_OK(cnn_conv_backward_weights_with(ctx, NULL, p, b->x, b->dy, ref ? b->ref_dw : b->dw,
+                                          ref ? b->ref_db : b->db));
+}
+
+/* A backward pass gives the same bits at 1 and 2 threads on uniform
+ * inputs, on every ISA, for every shape of shs. */
+static void check_thread_bits(cnn_context *ctx, cnn_conv_pass pass, const struct shape *shs,
+                              size_t count, uint64_t seed) {
+  test_rng rng = test_rng_seeded(seed);
   const cnn_isa was = cnn_context_isa(ctx);
-  static const struct shape shs[] = {{16, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2},
-                                     {7, 3, 45, 45, 16, 11, 11, 4, 4, 2, 2},
-                                     {5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
-                                     {1, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0},
-                                     {1, 3, 100, 97, 16, 5, 5, 2, 2, 2, 2},
-                                     {3, 2, 120, 90, 24, 3, 3, 1, 1, 0, 0}};
-  for (size_t si = 0; si < sizeof shs / sizeof shs[0]; si++) {
+  for (size_t si = 0; si < count; si++) {
     const struct cnn_conv_problem p = problem_of(&shs[si]);
     struct buffers b;
     buffers_init(&b, &p, &rng, 0);
     for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
       if (cnn_context_set_isa(ctx, (cnn_isa)isa) != CNN_STATUS_OK) continue;
-      CHECK_OK(cnn_context_set_num_threads(ctx, 1));
-      CHECK_OK(cnn_conv_backward_weights_with(ctx, NULL, &p, b.x, b.dy, b.ref_dw, b.ref_db));
-      CHECK_OK(cnn_context_set_num_threads(ctx, 2));
-      poison(b.dw, b.nw);
-      poison(b.db, p.k);
-      CHECK_OK(cnn_conv_backward_weights_with(ctx, NULL, &p, b.x, b.dy, b.dw, b.db));
+      run_backward(ctx, pass, &p, &b, 1, 1);
+      run_backward(ctx, pass, &p, &b, 2, 0);
       char what[128];
+      const char *isa_name = cnn_isa_name((cnn_isa)isa);
+      if (pass == CNN_CONV_BACKWARD_DATA) {
+        snprintf(what, sizeof what, "backward-data at 1 and 2 threads (%s, shape %zu)",
+                 isa_name, si);
+        test_equal(what, b.dx, b.ref_dx, b.nx);
+        continue;
+      }
       snprintf(what, sizeof what, "backward-weights at 1 and 2 threads (%s, shape %zu)",
-               cnn_isa_name((cnn_isa)isa), si);
+               isa_name, si);
       test_equal(what, b.dw, b.ref_dw, b.nw);
-      snprintf(what, sizeof what, "backward-bias at 1 and 2 threads (%s, shape %zu)",
-               cnn_isa_name((cnn_isa)isa), si);
+      snprintf(what, sizeof what, "backward-bias at 1 and 2 threads (%s, shape %zu)", isa_name,
+               si);
       test_equal(what, b.db, b.ref_db, p.k);
     }
     buffers_free(&b);
@@ -250,37 +264,29 @@ static void test_backward_weights_threads(cnn_context *ctx) {
   CHECK_OK(cnn_context_set_isa(ctx, was));
 }
 
-/* Backward-data gives the same bits at 1 and 2 threads on uniform inputs,
- * on every ISA, for a batch that the threads share by images and for one
- * image that they share by rows (lenet_c2: filters in the vector lanes). */
+/* Backward-weights: batches the threads share by images (first layers of
+ * 1 and 3 channels, stride 1 and 4), one image, and images summed in
+ * bands of output rows. */
+static void test_backward_weights_threads(cnn_context *ctx) {
+  static const struct shape shs[] = {{16, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2},
+                                     {7, 3, 45, 45, 16, 11, 11, 4, 4, 2, 2},
+                                     {5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
+                                     {1, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0},
+                                     {1, 3, 100, 97, 16, 5, 5, 2, 2, 2, 2},
+                                     {3, 2, 120, 90, 24, 3, 3, 1, 1, 0, 0}};
+  check_thread_bits(ctx, CNN_CONV_BACKWARD_WEIGHTS, shs, sizeof shs / sizeof shs[0], 4242);
+}
+
+/* Backward-data: a batch that the threads share by images and one image
+ * that they share by rows (lenet_c2: filters in the vector lanes), and the
+ * same two ways on row slots. */
 static void test_backward_data_threads(cnn_context *ctx) {
-  test_rng rng = test_rng_seeded(31337);
-  const cnn_isa was = cnn_context_isa(ctx);
   static const struct shape shs[] = {{5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
                                      {1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0},
                                      {3, 32, 9, 9, 20, 3, 3, 1, 1, 1, 1},
-                                     /* row slots: images, then one image's tiles */
                                      {5, 1, 28, 28, 30, 5, 5, 1, 1, 0, 0},
                                      {1, 3, 21, 19, 8, 3, 3, 1, 1, 1, 1}};
-  for (size_t si = 0; si < sizeof shs / sizeof shs[0]; si++) {
-    const struct cnn_conv_problem p = problem_of(&shs[si]);
-    struct buffers b;
-    buffers_init(&b, &p, &rng, 0);
-    for (int isa = 0; isa < CNN_ISA_COUNT; isa++) {
-      if (cnn_context_set_isa(ctx, (cnn_isa)isa) != CNN_STATUS_OK) continue;
-      CHECK_OK(cnn_context_set_num_threads(ctx, 1));
-      CHECK_OK(cnn_conv_backward_data_with(ctx, NULL, &p, b.dy, b.w, b.ref_dx));
-      CHECK_OK(cnn_context_set_num_threads(ctx, 2));
-      poison(b.dx, b.nx);
-      CHECK_OK(cnn_conv_backward_data_with(ctx, NULL, &p, b.dy, b.w, b.dx));
-      char what[128];
-      snprintf(what, sizeof what, "backward-data at 1 and 2 threads (%s, shape %zu)",
-               cnn_isa_name((cnn_isa)isa), si);
-      test_equal(what, b.dx, b.ref_dx, b.nx);
-    }
-    buffers_free(&b);
-  }
-  CHECK_OK(cnn_context_set_isa(ctx, was));
+  check_thread_bits(ctx, CNN_CONV_BACKWARD_DATA, shs, sizeof shs / sizeof shs[0], 31337);
 }
 
 static void test_choice(cnn_context *ctx) {

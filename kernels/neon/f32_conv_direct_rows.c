@@ -1,9 +1,11 @@
 /* NEON row-slot direct-convolution micro-kernels, slots of 4 positions:
  * 6 output channels x 4 slots, and for few channels 2 x 12 (24
  * accumulators each); the body is kernels/f32_conv_direct_rows_simd.h.
- * Partial slots are stored lane by lane. */
+ * Partial slots are stored through a stack copy. */
 #include <arm_neon.h>
 #include <stddef.h>
+
+#include "kernels/neon/store_n.h"
 
 enum { VL = 4 };
 typedef float32x4_t cr_vec;
@@ -15,15 +17,7 @@ typedef float32x4_t cr_vec;
 /* v < 0 ? 0 : v as a select, as the ReLU kernel: NaN and -0 stay. */
 #define cr_relu(v) vbslq_f32(vcltq_f32((v), vdupq_n_f32(0.0f)), vdupq_n_f32(0.0f), (v))
 
-static inline void cr_store_n(float *p, float32x4_t v, size_t n) {
-  if (n == VL) {
-    vst1q_f32(p, v);
-    return;
-  }
-  float lanes[VL];
-  vst1q_f32(lanes, v);
-  for (size_t l = 0; l < n; l++) p[l] = lanes[l];
-}
+#define cr_store_n(p, v, n) neon_store_n((p), (v), (n))
 
 #include "kernels/f32_conv_direct_rows_simd.h"
 

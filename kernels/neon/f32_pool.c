@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels/neon/store_n.h"
+
 typedef float32x4_t pool_vec;
 #define POOL_LANES 4
 
@@ -43,15 +45,7 @@ static inline void pool_load_pairs(const float *p, int n, pool_vec *even, pool_v
   *odd = vld1q_f32(odds);
 }
 
-static inline void pool_store(float *p, pool_vec v, int n) {
-  if (n == POOL_LANES) {
-    vst1q_f32(p, v);
-    return;
-  }
-  float part[POOL_LANES];
-  vst1q_f32(part, v);
-  memcpy(p, part, sizeof(float) * (size_t)n);
-}
+static inline void pool_store(float *p, pool_vec v, int n) { neon_store_n(p, v, (size_t)n); }
 
 static inline pool_vec pool_splat(float f) { return vdupq_n_f32(f); }
 static inline pool_vec pool_add(pool_vec a, pool_vec b) { return vaddq_f32(a, b); }

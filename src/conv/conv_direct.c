@@ -193,9 +193,9 @@ cnn_status cnn_conv_direct_forward(cnn_context *ctx, const struct cnn_conv_probl
       continue;
     }
     int32_t *rows = (int32_t *)g.rows;
-    cnn_direct_forward_steps(p, &job.planes, rows, offsets);
+    cnn_direct_forward_steps(p, &job.planes, rows);
     for (int i = 0; i < kd; i++) stage_rows[i] = (int32_t)((size_t)i * k->conv_direct_nr);
-    cnn_direct_gemm_pack_a(k, p->k, kd, w, (size_t)kd, offsets, (float *)g.a);
+    cnn_direct_pack_forward_filters(k->conv_direct_mr, p, w, 0, offsets, (float *)g.a);
   }
   execute(&job, p->n, team, threads);
   return CNN_STATUS_OK;

@@ -151,7 +151,7 @@ static cnn_status run(cnn_context *ctx, const struct cnn_conv_problem *p, const 
       s.used = 0;
     }
   }
-  cnn_direct_forward_steps(p, &job.planes, rows, offsets);
+  cnn_direct_forward_steps(p, &job.planes, rows);
   cnn_direct_pack_forward_filters(mr, p, w, flipped, offsets, a);
   job.rows = rows;
   job.a = a;

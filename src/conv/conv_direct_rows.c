@@ -167,7 +167,7 @@ static cnn_status run(cnn_context *ctx, const struct cnn_conv_problem *p, const 
   job.interior = !job.planes.in_place && p->stride_h == 1 && p->stride_w == 1;
   for (int t = 0; job.interior && t < (p->n >= team ? team : 1); t++)
     memset(planes[t], 0, sizeof(float) * job.planes.len);
-  cnn_direct_forward_steps(p, &job.planes, rows, offsets);
+  cnn_direct_forward_steps(p, &job.planes, rows);
   for (int i = 0, at = 0; i < p->oh; i++)
     for (int j0 = 0; j0 < p->ow; j0 += vl, at++)
       slots[at] = (struct cnn_conv_direct_rows_slot){

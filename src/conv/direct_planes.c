@@ -130,12 +130,8 @@ const float *cnn_direct_image_planes(const struct cnn_direct_planes *planes,
 }
 
 void cnn_direct_forward_steps(const struct cnn_conv_problem *p,
-                              const struct cnn_direct_planes *planes, int32_t *rows,
-                              size_t *offsets) {
+                              const struct cnn_direct_planes *planes, int32_t *rows) {
   for (int c = 0, i = 0; c < p->c; c++)
     for (int r = 0; r < p->r; r++)
-      for (int q = 0; q < p->s; q++, i++) {
-        rows[i] = cnn_direct_forward_row(p, planes, c, r, q);
-        offsets[i] = (size_t)i;
-      }
+      for (int q = 0; q < p->s; q++) rows[i++] = cnn_direct_forward_row(p, planes, c, r, q);
 }

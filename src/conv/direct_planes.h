@@ -37,12 +37,10 @@ int32_t cnn_direct_forward_row(const struct cnn_conv_problem *p,
                                const struct cnn_direct_planes *planes, int c,
                                int r, int s);
 
-/* The reduction steps of a forward pass in (c, r, s) order: rows[i] their
- * plane offsets (cnn_direct_forward_row), offsets[i] = i, the filter
- * column of step i for packing. */
+/* The plane offsets (cnn_direct_forward_row) of a forward pass's
+ * reduction steps, in (c, r, s) order. */
 void cnn_direct_forward_steps(const struct cnn_conv_problem *p,
-                              const struct cnn_direct_planes *planes, int32_t *rows,
-                              size_t *offsets);
+                              const struct cnn_direct_planes *planes, int32_t *rows);
 
 /* The share of the lanes that do useful work when the output rows of p
  * are computed in the forward planes' flattened rows (positions past the
